@@ -1,0 +1,1 @@
+"""Instructor side of dnnkit: release generation, hidden tests, sandboxed grading, the CLI."""
