@@ -86,14 +86,20 @@ def expect_array(
         raise Mismatch(f"{label} has wrong values: {first_difference(got, expected, atol, rtol)}")
 
 
+def expect_shape(label: str, got: Any, shape: tuple[int, ...]) -> None:
+    """Check only that ``got`` is an array of the given shape (when its values are unknown)."""
+    if not isinstance(got, np.ndarray):
+        raise Mismatch(f"{label} is {describe_type(got)}; expected a numpy array")
+    if got.shape != shape:
+        raise Mismatch(shape_problem(label, got.shape, shape))
+
+
 def expect_scalar(
     label: str, got: Any, expected: float, *, atol: float = 1e-7, rtol: float = 1e-6
 ) -> None:
     """Compare a number that may come back as a Python float or a 0-d array."""
     if isinstance(got, np.ndarray) and got.shape != ():
-        raise Mismatch(
-            f"{label} has shape {got.shape}; expected a single number (try np.squeeze)"
-        )
+        raise Mismatch(f"{label} has shape {got.shape}; expected a single number (try np.squeeze)")
     if not isinstance(got, float | int | np.number | np.ndarray) or isinstance(got, bool):
         raise Mismatch(f"{label} is {describe_type(got)}; expected a number")
     value = float(got)
