@@ -98,9 +98,13 @@ def expect_scalar(
     label: str, got: Any, expected: float, *, atol: float = 1e-7, rtol: float = 1e-6
 ) -> None:
     """Compare a number that may come back as a Python float or a 0-d array."""
-    if isinstance(got, np.ndarray) and got.shape != ():
-        raise Mismatch(f"{label} has shape {got.shape}; expected a single number (try np.squeeze)")
-    if not isinstance(got, float | int | np.number | np.ndarray) or isinstance(got, bool):
+    if isinstance(got, np.ndarray):
+        if got.shape != ():
+            raise Mismatch(
+                f"{label} has shape {got.shape}; expected a single number (try np.squeeze)"
+            )
+        got = got.item()  # a 0-d array holds one value, possibly a leftover placeholder
+    if not isinstance(got, float | int | np.number) or isinstance(got, bool):
         raise Mismatch(f"{label} is {describe_type(got)}; expected a number")
     value = float(got)
     if not np.isfinite(value):
