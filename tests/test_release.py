@@ -187,7 +187,7 @@ def test_mini_course_release_looks_like_coursera(mini_course: Path):
     assert "double(3)" not in tests.source and "HIDDEN" not in tests.source
     assert "double(2) == 4" in tests.source
     copied = sorted(p.name for p in (built / "support").iterdir())
-    assert copied == ["__init__.py", "dnn_utils.py"]
+    assert copied == ["__init__.py", "dnn_utils.py", "idx.py"]  # idx: support exports read_idx
     assert "numpy" in (built / "requirements.txt").read_text()
 
 

@@ -8,6 +8,7 @@ All problems of all cases are collected first and reported together.
 
 from __future__ import annotations
 
+import copy
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -141,6 +142,43 @@ def expect_tuple(label: str, got: Any, length: int) -> tuple:
     if not isinstance(got, tuple | list) or len(got) != length:
         raise Mismatch(f"{label} is {describe_type(got)}; expected a tuple of {length} items")
     return tuple(got)
+
+
+def same_values(a: Any, b: Any) -> bool:
+    """Deep, exact equality of nested dicts, lists and tuples of arrays."""
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
+    if isinstance(a, dict):
+        return (
+            isinstance(b, dict) and a.keys() == b.keys() and all(same_values(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, tuple | list):
+        return (
+            isinstance(b, tuple | list)
+            and len(a) == len(b)
+            and all(same_values(x, y) for x, y in zip(a, b, strict=True))
+        )
+    return a == b
+
+
+def unchanged(*arguments: Any) -> Callable[[], None]:
+    """Snapshot the arguments now; the returned function raises if a call modified them."""
+    before = copy.deepcopy(arguments)
+
+    def verify() -> None:
+        for original, now in zip(before, arguments, strict=True):
+            if not same_values(original, now):
+                raise Mismatch("an input array was modified in place; compute new arrays instead")
+
+    return verify
+
+
+def call_checked(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``function`` and fail if it changed any of its arguments."""
+    verify = unchanged(*args)
+    result = function(*args, **kwargs)
+    verify()
+    return result
 
 
 def describe_crash(function_name: str, error: BaseException) -> str:

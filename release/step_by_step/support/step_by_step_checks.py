@@ -7,7 +7,6 @@ Every check also verifies that the function leaves its input arrays unchanged.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +15,7 @@ import numpy as np
 from support.checks import (
     Case,
     Mismatch,
+    call_checked,
     expect_array,
     expect_arrays,
     expect_keys,
@@ -23,6 +23,7 @@ from support.checks import (
     expect_shape,
     expect_tuple,
     run_cases,
+    unchanged,
 )
 from support.testCases import (
     L_model_backward_test_case,
@@ -42,36 +43,6 @@ HAND_W = [[1.0, 1.3], [2.0, 3.3], [4.0, 5.3]]
 HAND_B = [[2.7], [3.5], [2.4]]
 HAND_A = [[1.0, 2.8, 3.5, 2.9], [2.2, 3.9, 4.8, 3.3]]
 HAND_Z = [[6.56, 10.57, 12.44, 9.89], [12.76, 21.97, 26.34, 20.19], [18.06, 34.27, 41.84, 31.49]]
-
-
-def unchanged(*arrays: Any) -> Callable[[], None]:
-    """Snapshot inputs now; the returned function raises if the call modified any of them."""
-    before = copy.deepcopy(arrays)
-
-    def verify() -> None:
-        for original, now in zip(before, arrays, strict=True):
-            if not _same(original, now):
-                raise Mismatch("an input array was modified in place; compute new arrays instead")
-
-    return verify
-
-
-def _same(a: Any, b: Any) -> bool:
-    if isinstance(a, np.ndarray):
-        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b)
-    if isinstance(a, dict):
-        return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
-    if isinstance(a, tuple | list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
-    return a == b
-
-
-def call_checked(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``function`` and fail if it changed any of its arguments."""
-    verify = unchanged(*args)
-    result = function(*args, **kwargs)
-    verify()
-    return result
 
 
 def zeros_like_bias(parameters: dict[str, np.ndarray], count: int) -> dict[str, np.ndarray]:
