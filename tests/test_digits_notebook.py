@@ -5,22 +5,18 @@ the reference set-up reaches the expected accuracy on real MNIST when that data 
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
-from nbclient import NotebookClient
+from notebook_runs import ROOT, run_nbval, run_release_solved
 from threadpoolctl import threadpool_limits
 
 from autograder.notebook import load_reference
 from autograder.release import release
 from support.digits_data import ENV_VARIABLE, load_data
 
-ROOT = Path(__file__).resolve().parent.parent
 SOLVED = ROOT / "source/digits/digits.ipynb"
 MNIST = Path(os.environ.get(ENV_VARIABLE) or ROOT.parent / "shared/data/mnist")
 
@@ -42,13 +38,7 @@ def test_stored_outputs_come_from_the_bundled_digits():
 
 
 def test_solved_notebook_reproduces_its_stored_outputs_under_nbval():
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", str(SOLVED)],
-        capture_output=True,
-        text=True,
-        cwd=SOLVED.parent,
-        env=without_mnist_directory(),
-    )
+    result = run_nbval(SOLVED, env=without_mnist_directory())
     assert result.returncode == 0, result.stdout[-3000:]
     assert " passed" in result.stdout
 
@@ -57,31 +47,12 @@ def test_release_folder_runs_on_its_own_once_solved(tmp_path: Path, monkeypatch)
     """Build the release, fill in the solutions, and run every cell in the release's folder."""
     monkeypatch.delenv(ENV_VARIABLE, raising=False)
     (built,) = release(["digits"], output=tmp_path / "release")
-    student = tmp_path / "student"
-    shutil.copytree(built, student)
-    solved = {
-        cell.source.split("\n", 1)[0]: cell.source
-        for cell in nbformat.read(SOLVED, as_version=4).cells
-        if cell.source.startswith("# GRADED FUNCTION:")
-    }
-    notebook = nbformat.read(student / "digits.ipynb", as_version=4)
-    assert "HIDDEN TESTS" not in "".join(cell.source for cell in notebook.cells)
-    for cell in notebook.cells:
-        first_line = cell.source.split("\n", 1)[0]
-        if first_line in solved:
-            cell.source = solved.pop(first_line)
-    assert not solved, f"graded cells missing from the release: {sorted(solved)}"
-    notebook.cells.append(nbformat.v4.new_code_cell("import support\nprint(support.__file__)"))
-
-    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(student)}}).execute()
-
-    outputs = [
-        "".join(out.get("text", "") for out in cell.get("outputs", []))
-        for cell in notebook.cells
-        if cell.cell_type == "code"
-    ]
+    assert "HIDDEN TESTS" not in (built / "digits.ipynb").read_text()
+    outputs = run_release_solved(built, tmp_path / "student")
     assert sum("All tests passed" in text for text in outputs) == 9
-    assert outputs[-1].strip().startswith(str(student)), "support must come from the release copy"
+    assert outputs[-1].strip().startswith(str(tmp_path / "student")), (
+        "support must come from the release copy"
+    )
 
 
 def test_reference_set_up_reaches_about_90_percent_on_real_mnist():
