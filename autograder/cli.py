@@ -2,6 +2,8 @@
 
 Each subcommand lives in its own module, which exposes ``register(subparsers)``; that adds the
 subparser and sets ``handler`` (a function taking the parsed arguments and returning an exit code).
+Only the module of the command being run is imported, so a quick command never pays for the
+heavy imports (nbgrader, Jupyter) of another one.
 """
 
 from __future__ import annotations
@@ -10,23 +12,30 @@ import argparse
 import importlib
 import sys
 
-SUBCOMMAND_MODULES = [
-    "autograder.release",
-]
+SUBCOMMAND_MODULES = {
+    "release": "autograder.release",
+    "grade": "autograder.grade",
+    "dataset": "autograder.dataset_cli",
+    "demo": "autograder.demo",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every subcommand, or with just ``command`` when it is known."""
     parser = argparse.ArgumentParser(
         prog="dnnkit", description="Course kit: deep neural networks from scratch with numpy."
     )
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module_name in SUBCOMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+    for name, module_name in SUBCOMMAND_MODULES.items():
+        if command in (None, name):
+            importlib.import_module(module_name).register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in SUBCOMMAND_MODULES else None
+    args = build_parser(command).parse_args(argv)
     return int(args.handler(args) or 0)
 
 

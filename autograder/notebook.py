@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 
 GRADED_PREFIX = "# GRADED FUNCTION:"
+HIDDEN_TESTS = re.compile(r"\n?### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS\n?", re.DOTALL)
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -94,8 +96,8 @@ def find_graded_cells(notebook: dict, names: list[str]) -> GradedCells:
             if name:
                 markdown.add(name)
             continue
-        if name is None:
-            imports += import_statements(source)
+        if name is None:  # hidden tests' own imports are the grader's business, not the student's
+            imports += import_statements(HIDDEN_TESTS.sub("\n", source))
             continue
         seen[name] = seen.get(name, 0) + 1
         found.code[name] = source  # like running the notebook: the last definition wins

@@ -25,6 +25,8 @@ objects that recognise typical wrong answers. The rules that keep grading safe a
   ``output(ref, *args)`` returning what that wrong implementation returns (``ref`` holds the
   reference functions by name), or as a predicate ``test(ref, args, got)``. When a failing output
   matches it, the student gets its hint.
+* ``crash_hints`` pairs a regular expression with a hint, for errors typical of this function
+  (matched against the error text, which quotes the student's failing line).
 * ``modifies`` names the argument positions a function may legitimately change in place (only
   ``update_parameters`` in lesson 1); any other argument changed in place is a failure.
 * ``cpu_seconds``, ``wall_seconds`` and ``memory_mb`` bound one function's sandboxed run; raise
@@ -37,6 +39,7 @@ key suffixes (``caches[0][1]``, ``parameters["W1"]``).
 
 from __future__ import annotations
 
+import copy
 import importlib
 import math
 import re
@@ -46,7 +49,9 @@ from typing import Any
 
 import numpy as np
 
-from support.checks import describe_type, shape_problem
+from autograder.transport import Opaque, digest
+from support.checks import describe_type as describe_plain_type
+from support.checks import shape_problem
 
 # Comparisons use the same tolerances as the visible checks: tight enough to catch a missing
 # factor, loose enough for a different but correct order of floating-point operations.
@@ -83,8 +88,9 @@ class GradedFunction:
     cases: tuple[HiddenCase, ...]
     mistakes: tuple[Mistake, ...] = ()
     modifies: frozenset[int] = frozenset()
-    cpu_seconds: float = 2.0
-    wall_seconds: float = 4.0
+    crash_hints: tuple[tuple[str, str], ...] = ()
+    cpu_seconds: float = 1.0
+    wall_seconds: float = 3.0
     memory_mb: int = 768
 
 
@@ -94,19 +100,9 @@ class Outcome:
 
     value: Any = None
     error: str | None = None
-    args_after: tuple | None = None
+    args_digests: tuple[str, ...] | None = None
     rerun_value: Any = None
     reran: bool = False
-
-
-class Opaque:
-    """Stands in for an object the student returned that cannot travel as plain data."""
-
-    def __init__(self, type_name: str) -> None:
-        self.type_name = type_name
-
-    def __repr__(self) -> str:
-        return f"<{self.type_name} object>"
 
 
 def load_hidden_tests(assignment_id: str) -> dict[str, GradedFunction]:
@@ -115,6 +111,39 @@ def load_hidden_tests(assignment_id: str) -> dict[str, GradedFunction]:
         raise ValueError(f"not an assignment id: {assignment_id!r}")
     module = importlib.import_module(f"autograder.hidden.{assignment_id}")
     return module.FUNCTIONS
+
+
+# Hints for crashes, matched against the error text: (pattern, hint).
+CRASH_HINTS = (
+    (r"NoneType", "a `= None` placeholder is probably still in your code"),
+    (
+        r"AssertionError.*assert \w+\.shape",
+        "an array does not have the shape the assert expects: check the order of its dimensions "
+        "(transposed?)",
+    ),
+    (r"KeyError: '[a-zA-Z]*0'", "layers are numbered 1 ... L: check the range of your loop"),
+    (r"KeyError: 'dA\d+'", 'the gradient keys are "dA" + str(l), "dW" + str(l), "db" + str(l)'),
+    (
+        r"not aligned|matmul: Input operand|could not be broadcast",
+        "the shapes do not fit: check the order of the product (np.dot(W, A)), transposes, "
+        "and keepdims",
+    ),
+    (r"MemoryError", "your function tried to use more memory than the grader allows"),
+    (r"File too large", "your function printed or wrote more than the grader allows"),
+)
+
+
+def crash_hints(error: str, extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
+    """Hints for an error message: the function's own ``extra`` first, then :data:`CRASH_HINTS`."""
+    return [f"Hint: {hint}" for pattern, hint in extra + CRASH_HINTS if re.search(pattern, error)]
+
+
+def describe_type(value: Any) -> str:
+    """Name a value's type for a student, including values that arrived as :class:`Opaque`."""
+    if isinstance(value, Opaque):
+        hint = " (is a `= None` placeholder still there?)" if "object" in value.type_name else ""
+        return f"a {value.type_name}{hint}"
+    return describe_plain_type(value)
 
 
 def _is_number(value: Any) -> bool:
@@ -150,7 +179,9 @@ def compare(label: str, got: Any, expected: Any, *, show_values: bool = False) -
             problems.append(f"{label} has unexpected keys {extra}")
         for key in expected:
             if key in got:
-                problems += compare(f"{label}[{key!r}]", got[key], expected[key], show_values=show_values)
+                problems += compare(
+                    f"{label}[{key!r}]", got[key], expected[key], show_values=show_values
+                )
         return problems
     if isinstance(expected, tuple | list):
         if not isinstance(got, tuple | list):
@@ -165,21 +196,27 @@ def compare(label: str, got: Any, expected: Any, *, show_values: bool = False) -
         return [] if got == expected else [f"{label} is {got!r}; expected {expected!r}"]
     if isinstance(expected, np.ndarray) and expected.shape != ():
         return _compare_array(label, got, expected, show_values)
-    return _compare_number(label, got, float(expected), show_values)
+    if _is_number(expected) or isinstance(expected, np.ndarray):
+        return _compare_number(label, got, float(expected), show_values)
+    same = type(got) is type(expected) and repr(got) == repr(expected)
+    return [] if same else [f"{label} is {describe_type(got)}; expected {describe_type(expected)}"]
 
 
 def _compare_array(label: str, got: Any, expected: np.ndarray, show_values: bool) -> list[str]:
     if not isinstance(got, np.ndarray):
-        return [f"{label} is {describe_type(got)}; expected a numpy array of shape {expected.shape}"]
+        return [
+            f"{label} is {describe_type(got)}; expected a numpy array of shape {expected.shape}"
+        ]
     if got.shape != expected.shape:
         return [shape_problem(label, got.shape, expected.shape)]
     if not (np.issubdtype(got.dtype, np.number) or got.dtype == bool):
         return [f"{label} has dtype {got.dtype}; expected numbers"]
     got = got.astype(float)
-    if np.all(np.isfinite(expected)) and not np.all(np.isfinite(got)):
+    with np.errstate(invalid="ignore"):
+        if (np.abs(got - expected) <= ATOL + RTOL * np.abs(expected)).all():
+            return []  # the common case, checked without np.allclose's overhead
+    if np.isfinite(expected).all() and not np.isfinite(got).all():
         return [f"{label} contains nan or inf; expected finite values"]
-    if np.allclose(got, expected, atol=ATOL, rtol=RTOL):
-        return []
     return [f"{label} has wrong values: {_differing_entries(got, expected, show_values)}"]
 
 
@@ -237,11 +274,12 @@ def label_of(outputs: str | tuple[str, ...], path: Sequence[Any]) -> str:
 
 
 def _changed_arguments(args: tuple, after: tuple | None, modifies: frozenset[int]) -> list[str]:
+    """Compare each argument's digest after the call with the digest of what was passed."""
     if after is None:
         return []
     problems = []
     for index, (before, now) in enumerate(zip(args, after, strict=False)):
-        if index not in modifies and compare("", now, before):
+        if index not in modifies and digest(before) != now:
             problems.append(
                 f"argument {index + 1} was changed in place; a graded function must not modify "
                 "the arrays it is given (work on a copy or build new arrays)"
@@ -249,22 +287,19 @@ def _changed_arguments(args: tuple, after: tuple | None, modifies: frozenset[int
     return problems
 
 
-def _matching_hints(
-    spec: GradedFunction, reference: Any, args: tuple, got: Any
-) -> list[str]:
-    hints = []
-    for mistake in spec.mistakes:
-        try:
+def _matches(spec: GradedFunction, mistake: Mistake, reference: Any, args: tuple, got: Any) -> bool:
+    """Whether the student's output is what this typical wrong implementation gives."""
+    try:
+        with np.errstate(all="ignore"):
             if mistake.output is not None:
-                wrong = mistake.output(reference, *args)
-                matched = not compare_outputs(spec.outputs, got, wrong)
-            else:
-                matched = bool(mistake.test(reference, args, got))
-        except Exception:  # a mistake recipe that does not apply to this output
-            matched = False
-        if matched:
-            hints.append(mistake.hint)
-    return hints
+                return not compare_outputs(spec.outputs, got, mistake.output(reference, *args))
+            return bool(mistake.test(reference, args, got))
+    except Exception:  # a recipe that does not apply to this output
+        return False
+
+
+def _matching_hints(spec: GradedFunction, reference: Any, args: tuple, got: Any) -> list[str]:
+    return [m.hint for m in spec.mistakes if _matches(spec, m, reference, copy.deepcopy(args), got)]
 
 
 def judge(
@@ -280,22 +315,18 @@ def judge(
     Hints for recognised mistakes come last, prefixed with "Hint:".
     """
     if outcome.error is not None:
-        return [outcome.error]
+        return [outcome.error, *crash_hints(outcome.error, spec.crash_hints)]
     got = outcome.value
     problems = compare_outputs(spec.outputs, got, expected, show_values=case.documented)
-    for path, value in case.known.items():
-        try:
-            part = pick(got, path)
-        except Exception:
-            continue  # the structural problem is already reported by compare_outputs
-        problems += compare(label_of(spec.outputs, path), part, np.asarray(value))
+    for path, value in case.known.items() if not problems else ():
+        problems += compare(label_of(spec.outputs, path), pick(got, path), np.asarray(value))
     if not problems:
         for check in case.checks:
             try:
                 problems += check(args, got)
             except Exception as error:
                 problems.append(f"a property check could not run on your output ({error})")
-    problems += _changed_arguments(args, outcome.args_after, spec.modifies)
+    problems += _changed_arguments(args, outcome.args_digests, spec.modifies)
     if outcome.reran and compare_outputs(spec.outputs, outcome.rerun_value, got):
         problems.append(
             "Hint: a second call with the same arguments returned something else; "
@@ -304,3 +335,13 @@ def judge(
     if problems:
         problems += [f"Hint: {hint}" for hint in _matching_hints(spec, reference, args, got)]
     return list(dict.fromkeys(problems))
+
+
+def format_case(case_name: str, problems: list[str], limit: int = 3) -> str:
+    """One case's feedback: its name, at most ``limit`` problems, then every hint."""
+    found = [p for p in problems if not p.startswith("Hint:")]
+    hints = [p for p in problems if p.startswith("Hint:")]
+    shown = found[:limit]
+    if len(found) > limit:
+        shown.append(f"... and {len(found) - limit} more problems in this case")
+    return f"[{case_name}] " + "\n    ".join(shown + hints)

@@ -1,0 +1,52 @@
+"""Sample submissions of lesson 1 for ``dnnkit demo``, and grading them.
+
+The samples are generated, not stored: the solved notebook as a student would hand it in, the
+untouched student release, a few realistic mistakes from ``autograder.mutations`` (the same
+recipes the tests use) and one runaway infinite loop. The grade table shows each costing exactly
+the points of the function it sits in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+from autograder.grade import grade_paths, render_table
+from autograder.mutations import BY_SLUG, as_submission, mutate
+from autograder.notebook import REPO_ROOT, read_notebook, solved_notebook_path
+
+ASSIGNMENT = "step_by_step"
+SAMPLES_DIR = REPO_ROOT / "samples" / ASSIGNMENT
+DEMO_MISTAKES = (
+    "cost_no_one_over_m",
+    "model_backward_sigmoid_in_relu_loop",
+    "update_erratum_7_range",
+    "forward_top_level_loop",
+)
+
+
+def write_samples(directory: Path = SAMPLES_DIR) -> list[Path]:
+    """Write the sample submissions into ``directory`` and return their paths, in table order."""
+    directory.mkdir(parents=True, exist_ok=True)
+    solved = as_submission(read_notebook(solved_notebook_path(ASSIGNMENT)))
+    notebooks = {"solved": solved}
+    notebooks |= {f"wrong_{slug}": mutate(solved, BY_SLUG[slug]) for slug in DEMO_MISTAKES}
+    paths = []
+    for name, notebook in notebooks.items():
+        path = directory / f"{name}.ipynb"
+        path.write_text(json.dumps(notebook, indent=1))
+        paths.append(path)
+    release = REPO_ROOT / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    if release.exists():
+        paths.insert(1, Path(shutil.copyfile(release, directory / "untouched_release.ipynb")))
+    return paths
+
+
+def grade_samples(directory: Path = SAMPLES_DIR, workers: int | None = None) -> str:
+    """Write the samples, grade them in the sandbox, and return the grade table as text."""
+    results = grade_paths(write_samples(directory), ASSIGNMENT, workers)
+    for result in results:
+        result.submission = os.path.relpath(result.submission, REPO_ROOT)
+    return render_table(results)
