@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.special import softmax as scipy_softmax
 
-from autograder.hidden.step_by_step import _numerical_gradient as numerical_gradient
+from autograder.hidden.base import numerical_gradient
 from autograder.notebook import load_reference
 
 ACTIVATION = {

@@ -345,3 +345,34 @@ def format_case(case_name: str, problems: list[str], limit: int = 3) -> str:
     if len(found) > limit:
         shown.append(f"... and {len(found) - limit} more problems in this case")
     return f"[{case_name}] " + "\n    ".join(shown + hints)
+
+
+# ---------------------------------------------------- building blocks shared by the lessons
+
+
+def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of ``f`` with respect to every entry of ``x`` (changed in place)."""
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        saved = x[index]
+        x[index] = saved + eps
+        up = f()
+        x[index] = saved - eps
+        down = f()
+        x[index] = saved
+        grad[index] = (up - down) / (2 * eps)
+    return grad
+
+
+def wrong_update(layers: Callable[[int], range], sign: float = -1.0, biases: bool = True):
+    """A known-mistake output: gradient descent over the wrong layers, sign or parameters."""
+
+    def wrong(ref, parameters, grads, learning_rate):
+        updated = dict(parameters)
+        for l in layers(len(parameters) // 2):
+            updated[f"W{l}"] = parameters[f"W{l}"] + sign * learning_rate * grads[f"dW{l}"]
+            if biases:
+                updated[f"b{l}"] = parameters[f"b{l}"] + sign * learning_rate * grads[f"db{l}"]
+        return updated
+
+    return wrong

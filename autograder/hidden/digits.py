@@ -14,8 +14,13 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import softmax as scipy_softmax
 
-from autograder.hidden.base import GradedFunction, HiddenCase, Mistake
-from autograder.hidden.step_by_step import _numerical_gradient, _update_layers
+from autograder.hidden.base import (
+    GradedFunction,
+    HiddenCase,
+    Mistake,
+    numerical_gradient,
+    wrong_update,
+)
 from support.digits_checks import (
     BACKWARD_DOCUMENTED,
     BACKWARD_THREE_LAYERS,
@@ -112,9 +117,7 @@ def _check_gradients(args: tuple, grads: dict) -> list[str]:
 
     problems = []
     for key, value in parameters.items():
-        if not np.allclose(
-            grads[f"d{key}"], _numerical_gradient(cost, value), rtol=1e-4, atol=1e-6
-        ):
+        if not np.allclose(grads[f"d{key}"], numerical_gradient(cost, value), rtol=1e-4, atol=1e-6):
             problems.append(f"d{key} disagrees with a numerical gradient check of the cost")
     for l in range(1, layers):
         A = np.array(caches[l][0][0], dtype=float)
@@ -124,7 +127,7 @@ def _check_gradients(args: tuple, grads: dict) -> list[str]:
         def upper_cost(A=A, upper=upper, l=l) -> float:
             return _cost_loop(_forward(A, upper, activations[l:]), Y)
 
-        numeric = _numerical_gradient(upper_cost, A) * m
+        numeric = numerical_gradient(upper_cost, A) * m
         if not np.allclose(grads[f"dA{l}"], numeric, rtol=1e-4, atol=1e-6):
             problems.append(f"dA{l} disagrees with a numerical gradient check")
     return problems
@@ -402,18 +405,18 @@ UPDATE_MISTAKES = (
     Mistake(
         "layer 1 was not updated: loop over every layer l = 1 ... L, range(1, L + 1); the original "
         "listing's range(1, len(parameters) - 1) with i + 1 skips it (SPEC erratum 5)",
-        output=_update_layers(lambda L: range(2, L + 1)),
+        output=wrong_update(lambda L: range(2, L + 1)),
     ),
     Mistake(
-        "update the last layer too: range(1, L + 1)", output=_update_layers(lambda L: range(1, L))
+        "update the last layer too: range(1, L + 1)", output=wrong_update(lambda L: range(1, L))
     ),
     Mistake(
         "gradient descent subtracts: W = W - learning_rate * dW",
-        output=_update_layers(lambda L: range(1, L + 1), sign=1.0),
+        output=wrong_update(lambda L: range(1, L + 1), sign=1.0),
     ),
     Mistake(
         "update the biases too: b = b - learning_rate * db",
-        output=_update_layers(lambda L: range(1, L + 1), biases=False),
+        output=wrong_update(lambda L: range(1, L + 1), biases=False),
     ),
 )
 

@@ -12,7 +12,13 @@ from collections.abc import Callable
 
 import numpy as np
 
-from autograder.hidden.base import GradedFunction, HiddenCase, Mistake
+from autograder.hidden.base import (
+    GradedFunction,
+    HiddenCase,
+    Mistake,
+    numerical_gradient,
+    wrong_update,
+)
 from support.dnn_utils import relu_backward, sigmoid_backward
 
 # ----------------------------------------------------------------------------- argument builders
@@ -94,20 +100,6 @@ def _cost(AL: np.ndarray, Y: np.ndarray) -> float:
     return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
 
 
-def _numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6) -> np.ndarray:
-    """Central differences of ``f`` with respect to every entry of ``x`` (changed in place)."""
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + eps
-        up = f()
-        x[index] = saved - eps
-        down = f()
-        x[index] = saved
-        grad[index] = (up - down) / (2 * eps)
-    return grad
-
-
 def _fingerprint(value) -> tuple:
     """A hashable summary of nested arguments, to reuse numerical gradients across submissions."""
     if isinstance(value, np.ndarray):
@@ -156,9 +148,9 @@ def _layer_numeric_gradients(dA: np.ndarray, cache: tuple, activation: str | Non
         return float(np.sum(dA * out))
 
     return {
-        "dA_prev": _numerical_gradient(layer, A),
-        "dW": _numerical_gradient(layer, W) / m,
-        "db": _numerical_gradient(layer, b) / m,
+        "dA_prev": numerical_gradient(layer, A),
+        "dW": numerical_gradient(layer, W) / m,
+        "db": numerical_gradient(layer, b) / m,
     }
 
 
@@ -210,8 +202,8 @@ def _network_numeric(args: tuple) -> dict:
     def cost() -> float:
         return _cost(_forward(X, parameters)[0], Y)
 
-    numeric = {f"d{name}": _numerical_gradient(cost, value) for name, value in parameters.items()}
-    numeric["dA0"] = _numerical_gradient(cost, X) * X.shape[1]
+    numeric = {f"d{name}": numerical_gradient(cost, value) for name, value in parameters.items()}
+    numeric["dA0"] = numerical_gradient(cost, X) * X.shape[1]
     return numeric
 
 
@@ -457,35 +449,23 @@ L_MODEL_BACKWARD_MISTAKES = (
 )
 
 
-def _update_layers(layers: Callable[[int], range], sign: float = -1.0, biases: bool = True):
-    def wrong(ref, parameters, grads, learning_rate):
-        updated = dict(parameters)
-        for l in layers(len(parameters) // 2):
-            updated[f"W{l}"] = parameters[f"W{l}"] + sign * learning_rate * grads[f"dW{l}"]
-            if biases:
-                updated[f"b{l}"] = parameters[f"b{l}"] + sign * learning_rate * grads[f"db{l}"]
-        return updated
-
-    return wrong
-
-
 UPDATE_MISTAKES = (
     Mistake(
         "update every layer l = 1 ... L: range(1, L + 1); range(1, L - 1) skips the last two "
         "(SPEC erratum 7)",
-        output=_update_layers(lambda L: range(1, L - 1)),
+        output=wrong_update(lambda L: range(1, L - 1)),
     ),
     Mistake(
         "update every layer l = 1 ... L: range(1, L) skips the last one",
-        output=_update_layers(lambda L: range(1, L)),
+        output=wrong_update(lambda L: range(1, L)),
     ),
     Mistake(
         "gradient descent subtracts: W = W - learning_rate * dW",
-        output=_update_layers(lambda L: range(1, L + 1), sign=1.0),
+        output=wrong_update(lambda L: range(1, L + 1), sign=1.0),
     ),
     Mistake(
         "update the biases too: b = b - learning_rate * db",
-        output=_update_layers(lambda L: range(1, L + 1), biases=False),
+        output=wrong_update(lambda L: range(1, L + 1), biases=False),
     ),
 )
 
