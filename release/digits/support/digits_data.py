@@ -92,16 +92,26 @@ def load_sklearn_digits(n_train: int, n_test: int) -> DigitsData:
     check_enough(len(digits.images), n_train + n_test, "scikit-learn's digits")
     images = np.round(digits.images * (255 / 16)).astype(np.uint8)
     labels = digits.target.astype(np.int64)
+    return split_one_set(
+        images,
+        labels,
+        n_train,
+        n_test,
+        "scikit-learn's bundled digits (8 x 8 pixels, no MNIST files found)",
+    )
+
+
+def split_one_set(
+    images: np.ndarray, labels: np.ndarray, n_train: int, n_test: int, origin: str
+) -> DigitsData:
+    """Train on the first ``n_train`` examples of one set and test on the ``n_test`` after them."""
     end = n_train + n_test
     return DigitsData(
         images[:n_train],
         labels[:n_train],
         images[n_train:end],
         labels[n_train:end],
-        source=(
-            f"scikit-learn's bundled digits (8 x 8 pixels, no MNIST files found): "
-            f"images 0-{n_train - 1} train, {n_train}-{end - 1} test"
-        ),
+        source=f"{origin}: images 0-{n_train - 1} train, {n_train}-{end - 1} test",
     )
 
 
@@ -126,16 +136,7 @@ def load_data(
         )
     if paths[TEST_IMAGES] and paths[TEST_LABELS]:
         images, labels = read_pair(paths[TEST_IMAGES], paths[TEST_LABELS])
-        end = n_train + n_test
-        check_enough(len(images), end, paths[TEST_IMAGES].name)
-        return DigitsData(
-            images[:n_train],
-            labels[:n_train],
-            images[n_train:end],
-            labels[n_train:end],
-            source=(
-                f"MNIST test set only, from {folder} (its training files are missing): "
-                f"images 0-{n_train - 1} train, {n_train}-{end - 1} test"
-            ),
-        )
+        check_enough(len(images), n_train + n_test, paths[TEST_IMAGES].name)
+        origin = f"MNIST test set only, from {folder} (its training files are missing)"
+        return split_one_set(images, labels, n_train, n_test, origin)
     return load_sklearn_digits(n_train, n_test)
