@@ -20,6 +20,11 @@ from autograder.hidden.base import (
     wrong_update,
 )
 from support.dnn_utils import relu_backward, sigmoid_backward
+from support.step_by_step_checks import (
+    DEEP_INIT_DOCUMENTED,
+    L_MODEL_BACKWARD_DOCUMENTED,
+    UPDATE_PARAMETERS_DOCUMENTED,
+)
 
 # ----------------------------------------------------------------------------- argument builders
 
@@ -470,6 +475,11 @@ UPDATE_MISTAKES = (
 )
 
 
+def spec_values(outputs: dict) -> dict:
+    """Known values keyed the way ``HiddenCase.known`` addresses entries of a returned dict."""
+    return {(key,): value for key, value in outputs.items()}
+
+
 # ------------------------------------------------------------------------------ the registry
 
 
@@ -550,19 +560,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: initialize_parameters_deep([5, 4, 3])",
                 lambda: ([5, 4, 3],),
                 documented=True,
-                known={
-                    ("W1",): [
-                        [0.01788628, 0.0043651, 0.00096497, -0.01863493, -0.00277388],
-                        [-0.00354759, -0.00082741, -0.00627001, -0.00043818, -0.00477218],
-                        [-0.01313865, 0.00884622, 0.00881318, 0.01709573, 0.00050034],
-                        [-0.00404677, -0.0054536, -0.01546477, 0.00982367, -0.01101068],
-                    ],
-                    ("W2",): [
-                        [-0.01185047, -0.0020565, 0.01486148, 0.00236716],
-                        [-0.01023785, -0.00712993, 0.00625245, -0.00160513],
-                        [-0.00768836, -0.00230031, 0.00745056, 0.01976111],
-                    ],
-                },
+                known=spec_values(DEEP_INIT_DOCUMENTED),
             ),
             HiddenCase(
                 "hidden: layer_dims [4, 3, 2]",
@@ -798,27 +796,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: L_model_backward_test_case (seed 3)",
                 _l_model_backward_fixture,
                 documented=True,
-                known={
-                    ("dW1",): [
-                        [0.41010002, 0.07807203, 0.13798444, 0.10502167],
-                        [0.0, 0.0, 0.0, 0.0],
-                        [0.05283652, 0.01005865, 0.01777766, 0.0135308],
-                    ],
-                    ("db1",): [[-0.22007063], [0.0], [-0.02835349]],
-                    ("dA1",): [
-                        [0.12913162, -0.44014127],
-                        [-0.14175655, 0.48317296],
-                        [0.01663708, -0.05670698],
-                    ],
-                    ("dA0",): [
-                        [0.0, 0.52257901],
-                        [0.0, -0.3269206],
-                        [0.0, -0.32070404],
-                        [0.0, -0.74079187],
-                    ],
-                    ("dW2",): [[-0.39202432, -0.13325855, -0.04601089]],
-                    ("db2",): [[0.15187861]],
-                },
+                known=spec_values(L_MODEL_BACKWARD_DOCUMENTED),
             ),
             HiddenCase(
                 "hidden: a real 3-layer forward pass, 6 examples (seed 21)",
@@ -840,16 +818,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: update_parameters_test_case, learning_rate 0.1",
                 _spec_update_case,
                 documented=True,
-                known={
-                    ("W1",): [
-                        [-0.59562069, -0.09991781, -2.14584584, 1.82662008],
-                        [-1.76569676, -0.80627147, 0.51115557, -1.18258802],
-                        [-1.0535704, -0.86128581, 0.68284052, 2.20374577],
-                    ],
-                    ("b1",): [[-0.04659241], [-1.28888275], [0.53405496]],
-                    ("W2",): [[-0.55569196, 0.0354055, 1.32964895]],
-                    ("b2",): [[-0.84610769]],
-                },
+                known=spec_values(UPDATE_PARAMETERS_DOCUMENTED),
             ),
             HiddenCase(
                 "hidden: 3 layers, learning_rate 0.05 (seeds 13 and 14)", _hidden_update_case
