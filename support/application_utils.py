@@ -1,17 +1,17 @@
 """Provided helpers for lesson 2: the step-by-step building blocks, made fast, plus prediction.
 
 Lesson 1 has the student write these functions; here they are given, so the lesson can spend
-its time on the two models. They compute exactly the same numbers as the straightforward
-versions (the notebook's printed costs do not change in any digit), only faster:
+its time on the two models. They compute the same numbers as the straightforward versions, up to
+the last bit of a few products (the notebook's printed costs do not change in any digit), only
+faster:
 
 - the gradient with respect to the network's input (``dA0``) is never used to update anything,
   so the first layer's backward step can skip it; for a 12288-feature input that product is as
   large as the forward one and allocates a 20 MB array on every iteration;
-- numpy's BLAS runs on a single thread. Left to itself, it splits these small-by-huge products
-  (a few rows times a 12288 x m matrix) between its threads, which spin while they wait for each
-  other: on a two-core machine whose other core is busy, one such product was seen to run many
-  times slower. One thread is steady, and measured as fast or faster on a busy machine. Each
-  entry of a product is the same sum in the same order either way, so no digit changes.
+- the big products (a few rows of weights times the 12288 x m training set) go through
+  :func:`support.big_products.dot`, which pads the few rows to a multiple of four and picks the
+  number of BLAS threads by timing, so that training neither crawls on an edge kernel nor
+  collapses when the machine's other core is busy.
 
 Caches keep the layout of lesson 1: a layer's cache is ``((A_prev, W, b), Z)``.
 
@@ -22,37 +22,15 @@ by ``1 / sqrt(n_prev)``: the documented costs of the L-layer model only reproduc
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import lru_cache
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
+from support.big_products import dot
 from support.dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
 
 Parameters = dict[str, np.ndarray]
 LinearCache = tuple[np.ndarray, np.ndarray, np.ndarray]
 LayerCache = tuple[LinearCache, np.ndarray]
-
-
-# From this many multiply-adds on, a product is big enough for BLAS threading to matter.
-BIG_PRODUCT = 2_000_000
-
-
-@lru_cache(maxsize=1)
-def single_threaded_blas() -> None:
-    """Pin numpy's BLAS to one thread for the rest of the session (done once)."""
-    threadpool_limits(limits=1, user_api="blas")
-
-
-def dot(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``np.dot(A, B)``; a big product first pins the BLAS to one thread (see the module notes).
-
-    Small products never touch the BLAS settings, so the tiny cases used for grading run
-    anywhere, even where the thread settings cannot be read.
-    """
-    if A.shape[0] * A.shape[1] * B.shape[1] >= BIG_PRODUCT:
-        single_threaded_blas()
-    return np.dot(A, B)
 
 
 def training_iterations(count: int, show: bool, label: str) -> Iterable[int]:
