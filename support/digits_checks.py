@@ -44,6 +44,7 @@ from support.digits_fixtures import (
     update_parameters_test_case,
 )
 from support.dnn_utils import relu
+from support.testCases import UPDATE_PARAMETERS_DOCUMENTED
 
 ONE_HOT_SMALL = [[0, 1, 0], [0, 0, 0], [1, 0, 1]]  # labels [2, 0, 2], 3 classes
 
@@ -137,18 +138,6 @@ BACKWARD_THREE_LAYERS = {
         [0.00106184, -0.00817178, 0.00060053],
     ],
     "db1": [[0.0768959], [-0.13375645], [-0.07841809], [-0.00323679]],
-}
-
-# SPEC.md, Assignment 1, documented output of update_parameters (the same fixture).
-UPDATE_DOCUMENTED = {
-    "W1": [
-        [-0.59562069, -0.09991781, -2.14584584, 1.82662008],
-        [-1.76569676, -0.80627147, 0.51115557, -1.18258802],
-        [-1.0535704, -0.86128581, 0.68284052, 2.20374577],
-    ],
-    "b1": [[-0.04659241], [-1.28888275], [0.53405496]],
-    "W2": [[-0.55569196, 0.0354055, 1.32964895]],
-    "b2": [[-0.84610769]],
 }
 
 PREDICT_DOCUMENTED = [0, 2, 2, 0, 2, 0]
@@ -409,7 +398,7 @@ def update_parameters_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case",
                 run_documented,
-                lambda updated: expect_arrays("updated", updated, UPDATE_DOCUMENTED),
+                lambda updated: expect_arrays("updated", updated, UPDATE_PARAMETERS_DOCUMENTED),
             ),
             Case(
                 "three layers, learning rate 0.05",

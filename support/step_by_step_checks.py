@@ -26,6 +26,7 @@ from support.checks import (
     unchanged,
 )
 from support.testCases import (
+    UPDATE_PARAMETERS_DOCUMENTED,
     L_model_backward_test_case,
     L_model_backward_test_case_3layers,
     L_model_forward_test_case,
@@ -65,16 +66,6 @@ L_MODEL_BACKWARD_DOCUMENTED = {
     "db1": [[-0.22007063], [0.0], [-0.02835349]],
     "dW2": [[-0.39202432, -0.13325855, -0.04601089]],
     "db2": [[0.15187861]],
-}
-UPDATE_PARAMETERS_DOCUMENTED = {
-    "W1": [
-        [-0.59562069, -0.09991781, -2.14584584, 1.82662008],
-        [-1.76569676, -0.80627147, 0.51115557, -1.18258802],
-        [-1.0535704, -0.86128581, 0.68284052, 2.20374577],
-    ],
-    "b1": [[-0.04659241], [-1.28888275], [0.53405496]],
-    "W2": [[-0.55569196, 0.0354055, 1.32964895]],
-    "b2": [[-0.84610769]],
 }
 
 # Hand-made layer from the course notes: Z = W A + b is easy to verify on paper.

@@ -20,6 +20,7 @@ __all__ = [
     "L_model_backward_test_case",
     "L_model_backward_test_case_3layers",
     "update_parameters_test_case",
+    "UPDATE_PARAMETERS_DOCUMENTED",
     "print_grads",
 ]
 
@@ -106,6 +107,20 @@ def update_parameters_test_case() -> tuple[dict[str, np.ndarray], dict[str, np.n
     np.random.seed(3)
     grads = layer_parameters({"d" + name: shape for name, shape in shapes.items()})
     return parameters, grads
+
+
+# SPEC.md, Assignment 1: the documented result of update_parameters on this fixture with learning
+# rate 0.1 (lesson 3 documents the same values for its own update_parameters).
+UPDATE_PARAMETERS_DOCUMENTED = {
+    "W1": [
+        [-0.59562069, -0.09991781, -2.14584584, 1.82662008],
+        [-1.76569676, -0.80627147, 0.51115557, -1.18258802],
+        [-1.0535704, -0.86128581, 0.68284052, 2.20374577],
+    ],
+    "b1": [[-0.04659241], [-1.28888275], [0.53405496]],
+    "W2": [[-0.55569196, 0.0354055, 1.32964895]],
+    "b2": [[-0.84610769]],
+}
 
 
 def print_grads(grads: dict[str, np.ndarray]) -> None:

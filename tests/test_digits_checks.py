@@ -148,7 +148,7 @@ def test_backward_numbers_match_the_chain_rule_by_hand():
 
 def test_update_numbers_are_spec_and_the_formula():
     parameters, grads, rate = fixtures.update_parameters_test_case()
-    for key, value in checks.UPDATE_DOCUMENTED.items():
+    for key, value in checks.UPDATE_PARAMETERS_DOCUMENTED.items():
         np.testing.assert_allclose(value, parameters[key] - rate * grads[f"d{key}"], atol=1e-8)
 
 

@@ -35,7 +35,6 @@ from support.digits_checks import (
     PREDICT_DOCUMENTED,
     SOFTMAX_DOCUMENTED,
     SOFTMAX_LARGE,
-    UPDATE_DOCUMENTED,
 )
 from support.digits_fixtures import (
     backward_propagation_test_case,
@@ -54,6 +53,7 @@ from support.digits_fixtures import (
 )
 from support.digits_utils import tanh
 from support.dnn_utils import relu, sigmoid
+from support.testCases import UPDATE_PARAMETERS_DOCUMENTED
 
 # ------------------------------------------------------------- an independent forward pass and cost
 
@@ -658,7 +658,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: update_parameters_test_case, learning rate 0.1",
                 update_parameters_test_case,
                 documented=True,
-                known={(key,): value for key, value in UPDATE_DOCUMENTED.items()},
+                known={(key,): value for key, value in UPDATE_PARAMETERS_DOCUMENTED.items()},
             ),
             HiddenCase(
                 "hidden: 3 layers, learning rate 0.05", lambda: _update_args(13, [5, 4, 3, 2], 0.05)

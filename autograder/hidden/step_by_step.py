@@ -20,11 +20,8 @@ from autograder.hidden.base import (
     wrong_update,
 )
 from support.dnn_utils import relu_backward, sigmoid_backward
-from support.step_by_step_checks import (
-    DEEP_INIT_DOCUMENTED,
-    L_MODEL_BACKWARD_DOCUMENTED,
-    UPDATE_PARAMETERS_DOCUMENTED,
-)
+from support.step_by_step_checks import DEEP_INIT_DOCUMENTED, L_MODEL_BACKWARD_DOCUMENTED
+from support.testCases import UPDATE_PARAMETERS_DOCUMENTED
 
 # ----------------------------------------------------------------------------- argument builders
 

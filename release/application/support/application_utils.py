@@ -126,7 +126,8 @@ def linear_backward(
     """
     A_prev, W, _ = cache
     m = A_prev.shape[1]
-    dW = 1.0 / m * dot(dZ, A_prev.T)
+    dW = dot(dZ, A_prev.T)
+    dW *= 1.0 / m  # in place: the same bits as ``1.0 / m * dW`` without a second large array
     db = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
     dA_prev = dot(W.T, dZ) if input_gradient else None
     return dA_prev, dW, db
@@ -173,8 +174,20 @@ def update_parameters(parameters: Parameters, grads: dict, learning_rate: float)
     updated = {}
     for layer in range(1, L + 1):
         for name in (f"W{layer}", f"b{layer}"):
-            updated[name] = parameters[name] - learning_rate * grads[f"d{name}"]
+            updated[name] = descended(parameters[name], grads[f"d{name}"], learning_rate)
     return updated
+
+
+def descended(value: np.ndarray, gradient: np.ndarray, learning_rate: float) -> np.ndarray:
+    """``value - learning_rate * gradient``, the same bits, written into one new array, not two.
+
+    A fresh multi-megabyte array costs page faults on first touch; on the 20 x 12288 weights
+    the straightforward expression took longer than the rest of the update.
+    """
+    step = np.multiply(gradient, learning_rate)
+    if step.shape != np.shape(value) or step.dtype != np.result_type(value, step):
+        return value - step
+    return np.subtract(value, step, out=step)
 
 
 def accuracy(predictions: np.ndarray, y: np.ndarray) -> float:

@@ -12,6 +12,7 @@ import numpy as np
 
 from support.digits_utils import tanh
 from support.dnn_utils import relu
+from support.testCases import update_parameters_test_case as lesson_one_update_case
 
 
 def labels_to_columns(labels: list[int], classes: int) -> np.ndarray:
@@ -118,15 +119,8 @@ def backward_propagation_three_layer_test_case() -> tuple[np.ndarray, np.ndarray
 
 
 def update_parameters_test_case() -> tuple[dict, dict, float]:
-    """Lesson 1's documented update case: parameters after seed 2, gradients after seed 3."""
-    np.random.seed(2)
-    W1, b1 = np.random.randn(3, 4), np.random.randn(3, 1)
-    W2, b2 = np.random.randn(1, 3), np.random.randn(1, 1)
-    np.random.seed(3)
-    dW1, db1 = np.random.randn(3, 4), np.random.randn(3, 1)
-    dW2, db2 = np.random.randn(1, 3), np.random.randn(1, 1)
-    parameters = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
-    grads = {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
+    """Lesson 1's documented update case (seeds 2 and 3) with its learning rate, 0.1."""
+    parameters, grads = lesson_one_update_case()
     return parameters, grads, 0.1
 
 

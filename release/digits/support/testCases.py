@@ -1,0 +1,143 @@
+"""Fixtures for lesson 1: small, seeded inputs whose outputs the notebook documents.
+
+Each fixture seeds numpy's global generator and draws its arrays in a fixed order, so the
+same call always yields the same numbers. The module keeps the course's historical name
+(``testCases``) so that ``from support.testCases import *`` reads as students expect.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "linear_forward_test_case",
+    "linear_activation_forward_test_case",
+    "L_model_forward_test_case",
+    "L_model_forward_test_case_2hidden",
+    "compute_cost_test_case",
+    "linear_backward_test_case",
+    "linear_activation_backward_test_case",
+    "L_model_backward_test_case",
+    "L_model_backward_test_case_3layers",
+    "update_parameters_test_case",
+    "UPDATE_PARAMETERS_DOCUMENTED",
+    "print_grads",
+]
+
+
+def draw(*shapes: tuple[int, ...]) -> list[np.ndarray]:
+    """Draw standard-normal arrays of the given shapes, in order, from the global generator."""
+    return [np.random.randn(*shape) for shape in shapes]
+
+
+def layer_parameters(shapes: dict[str, tuple[int, ...]]) -> dict[str, np.ndarray]:
+    """Draw a parameter dictionary, one array per name in the dictionary's order."""
+    return dict(zip(shapes, draw(*shapes.values()), strict=True))
+
+
+def linear_forward_test_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Seed 1: ``A`` (3, 2), ``W`` (1, 3), ``b`` (1, 1)."""
+    np.random.seed(1)
+    A, W, b = draw((3, 2), (1, 3), (1, 1))
+    return A, W, b
+
+
+def linear_activation_forward_test_case() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Seed 2: ``A_prev`` (3, 2), ``W`` (1, 3), ``b`` (1, 1)."""
+    np.random.seed(2)
+    A_prev, W, b = draw((3, 2), (1, 3), (1, 1))
+    return A_prev, W, b
+
+
+def L_model_forward_test_case() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Seed 1, one hidden layer: ``X`` (4, 2), then W1 (3, 4), b1, W2 (1, 3), b2."""
+    np.random.seed(1)
+    (X,) = draw((4, 2))
+    parameters = layer_parameters({"W1": (3, 4), "b1": (3, 1), "W2": (1, 3), "b2": (1, 1)})
+    return X, parameters
+
+
+def L_model_forward_test_case_2hidden() -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Seed 6, two hidden layers: ``X`` (5, 4), then W1 (4, 5) ... b3 (1, 1) in order."""
+    np.random.seed(6)
+    (X,) = draw((5, 4))
+    parameters = layer_parameters(
+        {"W1": (4, 5), "b1": (4, 1), "W2": (3, 4), "b2": (3, 1), "W3": (1, 3), "b3": (1, 1)}
+    )
+    return X, parameters
+
+
+def compute_cost_test_case() -> tuple[np.ndarray, np.ndarray]:
+    """Three cat labels and three predicted probabilities: returns ``(Y, AL)``."""
+    Y = np.asarray([[1, 1, 1]])
+    AL = np.array([[0.8, 0.9, 0.4]])
+    return Y, AL
+
+
+def linear_backward_test_case() -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Seed 1: ``dZ`` (1, 2) and the linear cache ``(A (3, 2), W (1, 3), b (1, 1))``."""
+    np.random.seed(1)
+    dZ, A, W, b = draw((1, 2), (3, 2), (1, 3), (1, 1))
+    return dZ, (A, W, b)
+
+
+def linear_activation_backward_test_case() -> tuple[np.ndarray, tuple]:
+    """Seed 2: ``dA`` (1, 2) and the cache ``((A, W, b), Z)`` of one output unit."""
+    np.random.seed(2)
+    dA, A, W, b, Z = draw((1, 2), (3, 2), (1, 3), (1, 1), (1, 2))
+    return dA, ((A, W, b), Z)
+
+
+def L_model_backward_test_case() -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Seed 3: ``AL`` (1, 2), ``Y = [[1, 0]]`` and the caches of a two-layer network."""
+    np.random.seed(3)
+    (AL,) = draw((1, 2))
+    Y = np.array([[1, 0]])
+    A1, W1, b1, Z1 = draw((4, 2), (3, 4), (3, 1), (3, 2))
+    A2, W2, b2, Z2 = draw((3, 2), (1, 3), (1, 1), (1, 2))
+    caches = (((A1, W1, b1), Z1), ((A2, W2, b2), Z2))
+    return AL, Y, caches
+
+
+def update_parameters_test_case() -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Parameters drawn after seed 2 and gradients of the same shapes drawn after seed 3."""
+    shapes = {"W1": (3, 4), "b1": (3, 1), "W2": (1, 3), "b2": (1, 1)}
+    np.random.seed(2)
+    parameters = layer_parameters(shapes)
+    np.random.seed(3)
+    grads = layer_parameters({"d" + name: shape for name, shape in shapes.items()})
+    return parameters, grads
+
+
+# SPEC.md, Assignment 1: the documented result of update_parameters on this fixture with learning
+# rate 0.1 (lesson 3 documents the same values for its own update_parameters).
+UPDATE_PARAMETERS_DOCUMENTED = {
+    "W1": [
+        [-0.59562069, -0.09991781, -2.14584584, 1.82662008],
+        [-1.76569676, -0.80627147, 0.51115557, -1.18258802],
+        [-1.0535704, -0.86128581, 0.68284052, 2.20374577],
+    ],
+    "b1": [[-0.04659241], [-1.28888275], [0.53405496]],
+    "W2": [[-0.55569196, 0.0354055, 1.32964895]],
+    "b2": [[-0.84610769]],
+}
+
+
+def print_grads(grads: dict[str, np.ndarray]) -> None:
+    """Print the gradients the documented output of ``L_model_backward`` shows."""
+    for name in ("dW1", "db1", "dA1"):
+        print(f"{name} = {grads[name]}")
+
+
+def L_model_backward_test_case_3layers() -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Seed 4: predictions for three examples and the caches of a three-layer network."""
+    np.random.seed(4)
+    (scores,) = draw((1, 3))
+    AL = 1.0 / (1.0 + np.exp(-scores))
+    Y = np.array([[1, 0, 1]])
+    sizes = [(4, 3), (3, 2), (2, 1)]  # (units in, units out) of each layer
+    caches = []
+    for n_in, n_out in sizes:
+        A, W, b, Z = draw((n_in, 3), (n_out, n_in), (n_out, 1), (n_out, 3))
+        caches.append(((A, W, b), Z))
+    return AL, Y, tuple(caches)
