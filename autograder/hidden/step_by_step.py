@@ -20,8 +20,18 @@ from autograder.hidden.base import (
     wrong_update,
 )
 from support.dnn_utils import relu_backward, sigmoid_backward
-from support.step_by_step_checks import DEEP_INIT_DOCUMENTED, L_MODEL_BACKWARD_DOCUMENTED
-from support.testCases import UPDATE_PARAMETERS_DOCUMENTED
+from support.testCases import (
+    COMPUTE_COST_DOCUMENTED,
+    DEEP_INIT_DOCUMENTED,
+    INITIALIZE_PARAMETERS_DOCUMENTED,
+    L_MODEL_BACKWARD_DOCUMENTED,
+    L_MODEL_FORWARD_DOCUMENTED_AL,
+    LINEAR_ACTIVATION_BACKWARD_DOCUMENTED,
+    LINEAR_ACTIVATION_FORWARD_DOCUMENTED_A,
+    LINEAR_BACKWARD_DOCUMENTED,
+    LINEAR_FORWARD_DOCUMENTED_Z,
+    UPDATE_PARAMETERS_DOCUMENTED,
+)
 
 # ----------------------------------------------------------------------------- argument builders
 
@@ -477,6 +487,11 @@ def spec_values(outputs: dict) -> dict:
     return {(key,): value for key, value in outputs.items()}
 
 
+def tuple_values(outputs: dict) -> dict:
+    """Known values keyed the way ``HiddenCase.known`` addresses a returned tuple, in order."""
+    return {(index,): value for index, value in enumerate(outputs.values())}
+
+
 # ------------------------------------------------------------------------------ the registry
 
 
@@ -519,13 +534,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: initialize_parameters(3, 2, 1)",
                 lambda: (3, 2, 1),
                 documented=True,
-                known={
-                    ("W1",): [
-                        [0.01624345, -0.00611756, -0.00528172],
-                        [-0.01072969, 0.00865408, -0.02301539],
-                    ],
-                    ("W2",): [[0.01744812, -0.00761207]],
-                },
+                known=spec_values(INITIALIZE_PARAMETERS_DOCUMENTED),
             ),
             HiddenCase(
                 "hidden: 2 inputs, 2 hidden units, 1 output",
@@ -581,7 +590,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: linear_forward_test_case (seed 1)",
                 lambda: tuple(_draw(1, (3, 2), (1, 3), (1, 1))),
                 documented=True,
-                known={(0,): [[3.26295337, -1.23429987]]},
+                known={(0,): LINEAR_FORWARD_DOCUMENTED_Z},
             ),
             HiddenCase(
                 "hidden: hand-made arrays, 3 units, 4 examples",
@@ -602,13 +611,13 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: linear_activation_forward_test_case (seed 2), sigmoid",
                 lambda: (*_draw(2, (3, 2), (1, 3), (1, 1)), "sigmoid"),
                 documented=True,
-                known={(0,): [[0.96890023, 0.11013289]]},
+                known={(0,): LINEAR_ACTIVATION_FORWARD_DOCUMENTED_A["sigmoid"]},
             ),
             HiddenCase(
                 "documented: linear_activation_forward_test_case (seed 2), relu",
                 lambda: (*_draw(2, (3, 2), (1, 3), (1, 1)), "relu"),
                 documented=True,
-                known={(0,): [[3.43896131, 0.0]]},
+                known={(0,): LINEAR_ACTIVATION_FORWARD_DOCUMENTED_A["relu"]},
             ),
             HiddenCase(
                 "hidden: hand-made arrays, sigmoid",
@@ -638,7 +647,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: L_model_forward_test_case_2hidden (seed 6)",
                 lambda: _forward_args(6, [5, 4, 3, 1], 4),
                 documented=True,
-                known={(0,): [[0.03921668, 0.70498921, 0.19734387, 0.04728177]]},
+                known={(0,): L_MODEL_FORWARD_DOCUMENTED_AL},
             ),
             HiddenCase(
                 "hidden: one hidden layer (seed 1)",
@@ -683,7 +692,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: compute_cost_test_case",
                 lambda: (np.array([[0.8, 0.9, 0.4]]), np.array([[1, 1, 1]])),
                 documented=True,
-                known={(): 0.414931599615},
+                known={(): COMPUTE_COST_DOCUMENTED},
             ),
             HiddenCase(
                 "hidden: labels with a 0",
@@ -707,15 +716,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                     *_draw(1, (1, 2), (3, 2), (1, 3), (1, 1))
                 ),
                 documented=True,
-                known={
-                    (0,): [
-                        [0.51822968, -0.19517421],
-                        [-0.40506361, 0.15255393],
-                        [2.37496825, -0.89445391],
-                    ],
-                    (1,): [[-0.10076895, 1.40685096, 1.64992505]],
-                    (2,): [[0.50629448]],
-                },
+                known=tuple_values(LINEAR_BACKWARD_DOCUMENTED),
                 checks=(_check_linear_backward,),
             ),
             HiddenCase(
@@ -753,25 +754,13 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: linear_activation_backward_test_case (seed 2), sigmoid",
                 lambda: (*_linear_activation_cache(2, 1, 3, 2), "sigmoid"),
                 documented=True,
-                known={
-                    (0,): [
-                        [0.11017994, 0.01105339],
-                        [0.09466817, 0.00949723],
-                        [-0.05743092, -0.00576154],
-                    ],
-                    (1,): [[0.10266786, 0.09778551, -0.01968084]],
-                    (2,): [[-0.05729622]],
-                },
+                known=tuple_values(LINEAR_ACTIVATION_BACKWARD_DOCUMENTED["sigmoid"]),
             ),
             HiddenCase(
                 "documented: linear_activation_backward_test_case (seed 2), relu",
                 lambda: (*_linear_activation_cache(2, 1, 3, 2), "relu"),
                 documented=True,
-                known={
-                    (0,): [[0.44090989, 0.0], [0.37883606, 0.0], [-0.2298228, 0.0]],
-                    (1,): [[0.44513824, 0.37371418, -0.10478989]],
-                    (2,): [[-0.20837892]],
-                },
+                known=tuple_values(LINEAR_ACTIVATION_BACKWARD_DOCUMENTED["relu"]),
             ),
             HiddenCase(
                 "hidden: 4 units, 6 examples (seed 12), relu",

@@ -20,7 +20,6 @@ __all__ = [
     "L_model_backward_test_case",
     "L_model_backward_test_case_3layers",
     "update_parameters_test_case",
-    "UPDATE_PARAMETERS_DOCUMENTED",
     "print_grads",
 ]
 
@@ -109,20 +108,6 @@ def update_parameters_test_case() -> tuple[dict[str, np.ndarray], dict[str, np.n
     return parameters, grads
 
 
-# SPEC.md, Assignment 1: the documented result of update_parameters on this fixture with learning
-# rate 0.1 (lesson 3 documents the same values for its own update_parameters).
-UPDATE_PARAMETERS_DOCUMENTED = {
-    "W1": [
-        [-0.59562069, -0.09991781, -2.14584584, 1.82662008],
-        [-1.76569676, -0.80627147, 0.51115557, -1.18258802],
-        [-1.0535704, -0.86128581, 0.68284052, 2.20374577],
-    ],
-    "b1": [[-0.04659241], [-1.28888275], [0.53405496]],
-    "W2": [[-0.55569196, 0.0354055, 1.32964895]],
-    "b2": [[-0.84610769]],
-}
-
-
 def print_grads(grads: dict[str, np.ndarray]) -> None:
     """Print the gradients the documented output of ``L_model_backward`` shows."""
     for name in ("dW1", "db1", "dA1"):
@@ -141,3 +126,81 @@ def L_model_backward_test_case_3layers() -> tuple[np.ndarray, np.ndarray, tuple]
         A, W, b, Z = draw((n_in, 3), (n_out, n_in), (n_out, 1), (n_out, 3))
         caches.append(((A, W, b), Z))
     return AL, Y, tuple(caches)
+
+
+# ---------------------------------------------------------------------------------------------
+# What SPEC.md (Assignment 1) documents for the fixtures above, written once: the visible checks
+# and the hidden tests both compare against these.
+
+INITIALIZE_PARAMETERS_DOCUMENTED = {  # initialize_parameters(3, 2, 1)
+    "W1": [[0.01624345, -0.00611756, -0.00528172], [-0.01072969, 0.00865408, -0.02301539]],
+    "b1": np.zeros((2, 1)),
+    "W2": [[0.01744812, -0.00761207]],
+    "b2": np.zeros((1, 1)),
+}
+DEEP_INIT_DOCUMENTED = {  # initialize_parameters_deep([5, 4, 3])
+    "W1": [
+        [0.01788628, 0.0043651, 0.00096497, -0.01863493, -0.00277388],
+        [-0.00354759, -0.00082741, -0.00627001, -0.00043818, -0.00477218],
+        [-0.01313865, 0.00884622, 0.00881318, 0.01709573, 0.00050034],
+        [-0.00404677, -0.0054536, -0.01546477, 0.00982367, -0.01101068],
+    ],
+    "b1": np.zeros((4, 1)),
+    "W2": [
+        [-0.01185047, -0.0020565, 0.01486148, 0.00236716],
+        [-0.01023785, -0.00712993, 0.00625245, -0.00160513],
+        [-0.00768836, -0.00230031, 0.00745056, 0.01976111],
+    ],
+    "b2": np.zeros((3, 1)),
+}
+LINEAR_FORWARD_DOCUMENTED_Z = [[3.26295337, -1.23429987]]
+LINEAR_ACTIVATION_FORWARD_DOCUMENTED_A = {
+    "sigmoid": [[0.96890023, 0.11013289]],
+    "relu": [[3.43896131, 0.0]],
+}
+L_MODEL_FORWARD_DOCUMENTED_AL = [[0.03921668, 0.70498921, 0.19734387, 0.04728177]]  # 2 hidden
+COMPUTE_COST_DOCUMENTED = 0.414931599615
+LINEAR_BACKWARD_DOCUMENTED = {
+    "dA_prev": [[0.51822968, -0.19517421], [-0.40506361, 0.15255393], [2.37496825, -0.89445391]],
+    "dW": [[-0.10076895, 1.40685096, 1.64992505]],
+    "db": [[0.50629448]],
+}
+LINEAR_ACTIVATION_BACKWARD_DOCUMENTED = {
+    "sigmoid": {
+        "dA_prev": [
+            [0.11017994, 0.01105339],
+            [0.09466817, 0.00949723],
+            [-0.05743092, -0.00576154],
+        ],
+        "dW": [[0.10266786, 0.09778551, -0.01968084]],
+        "db": [[-0.05729622]],
+    },
+    "relu": {
+        "dA_prev": [[0.44090989, 0.0], [0.37883606, 0.0], [-0.2298228, 0.0]],
+        "dW": [[0.44513824, 0.37371418, -0.10478989]],
+        "db": [[-0.20837892]],
+    },
+}
+L_MODEL_BACKWARD_DOCUMENTED = {
+    "dA0": [[0.0, 0.52257901], [0.0, -0.3269206], [0.0, -0.32070404], [0.0, -0.74079187]],
+    "dA1": [[0.12913162, -0.44014127], [-0.14175655, 0.48317296], [0.01663708, -0.05670698]],
+    "dW1": [
+        [0.41010002, 0.07807203, 0.13798444, 0.10502167],
+        [0.0, 0.0, 0.0, 0.0],
+        [0.05283652, 0.01005865, 0.01777766, 0.0135308],
+    ],
+    "db1": [[-0.22007063], [0.0], [-0.02835349]],
+    "dW2": [[-0.39202432, -0.13325855, -0.04601089]],
+    "db2": [[0.15187861]],
+}
+# update_parameters with learning rate 0.1 (lesson 3 documents the same values for its own)
+UPDATE_PARAMETERS_DOCUMENTED = {
+    "W1": [
+        [-0.59562069, -0.09991781, -2.14584584, 1.82662008],
+        [-1.76569676, -0.80627147, 0.51115557, -1.18258802],
+        [-1.0535704, -0.86128581, 0.68284052, 2.20374577],
+    ],
+    "b1": [[-0.04659241], [-1.28888275], [0.53405496]],
+    "W2": [[-0.55569196, 0.0354055, 1.32964895]],
+    "b2": [[-0.84610769]],
+}

@@ -26,6 +26,15 @@ from support.checks import (
     unchanged,
 )
 from support.testCases import (
+    COMPUTE_COST_DOCUMENTED,
+    DEEP_INIT_DOCUMENTED,
+    INITIALIZE_PARAMETERS_DOCUMENTED,
+    L_MODEL_BACKWARD_DOCUMENTED,
+    L_MODEL_FORWARD_DOCUMENTED_AL,
+    LINEAR_ACTIVATION_BACKWARD_DOCUMENTED,
+    LINEAR_ACTIVATION_FORWARD_DOCUMENTED_A,
+    LINEAR_BACKWARD_DOCUMENTED,
+    LINEAR_FORWARD_DOCUMENTED_Z,
     UPDATE_PARAMETERS_DOCUMENTED,
     L_model_backward_test_case,
     L_model_backward_test_case_3layers,
@@ -38,35 +47,6 @@ from support.testCases import (
     linear_forward_test_case,
     update_parameters_test_case,
 )
-
-# Documented outputs (SPEC.md, Assignment 1), shared with the hidden tests.
-DEEP_INIT_DOCUMENTED = {
-    "W1": [
-        [0.01788628, 0.0043651, 0.00096497, -0.01863493, -0.00277388],
-        [-0.00354759, -0.00082741, -0.00627001, -0.00043818, -0.00477218],
-        [-0.01313865, 0.00884622, 0.00881318, 0.01709573, 0.00050034],
-        [-0.00404677, -0.0054536, -0.01546477, 0.00982367, -0.01101068],
-    ],
-    "b1": np.zeros((4, 1)),
-    "W2": [
-        [-0.01185047, -0.0020565, 0.01486148, 0.00236716],
-        [-0.01023785, -0.00712993, 0.00625245, -0.00160513],
-        [-0.00768836, -0.00230031, 0.00745056, 0.01976111],
-    ],
-    "b2": np.zeros((3, 1)),
-}
-L_MODEL_BACKWARD_DOCUMENTED = {
-    "dA0": [[0.0, 0.52257901], [0.0, -0.3269206], [0.0, -0.32070404], [0.0, -0.74079187]],
-    "dA1": [[0.12913162, -0.44014127], [-0.14175655, 0.48317296], [0.01663708, -0.05670698]],
-    "dW1": [
-        [0.41010002, 0.07807203, 0.13798444, 0.10502167],
-        [0.0, 0.0, 0.0, 0.0],
-        [0.05283652, 0.01005865, 0.01777766, 0.0135308],
-    ],
-    "db1": [[-0.22007063], [0.0], [-0.02835349]],
-    "dW2": [[-0.39202432, -0.13325855, -0.04601089]],
-    "db2": [[0.15187861]],
-}
 
 # Hand-made layer from the course notes: Z = W A + b is easy to verify on paper.
 HAND_W = [[1.0, 1.3], [2.0, 3.3], [4.0, 5.3]]
@@ -106,19 +86,7 @@ def initialize_parameters_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case (3, 2, 1)",
                 lambda f: f(3, 2, 1),
-                lambda p: expect_arrays(
-                    "parameters",
-                    p,
-                    {
-                        "W1": [
-                            [0.01624345, -0.00611756, -0.00528172],
-                            [-0.01072969, 0.00865408, -0.02301539],
-                        ],
-                        "b1": np.zeros((2, 1)),
-                        "W2": [[0.01744812, -0.00761207]],
-                        "b2": np.zeros((1, 1)),
-                    },
-                ),
+                lambda p: expect_arrays("parameters", p, INITIALIZE_PARAMETERS_DOCUMENTED),
             ),
             Case("sizes (2, 2, 1)", lambda f: f(2, 2, 1), verify_221),
             Case("sizes (4, 3, 2)", lambda f: f(4, 3, 2), verify_432),
@@ -184,7 +152,7 @@ def linear_forward_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case",
                 lambda f: call_checked(f, A, W, b),
-                lambda r: verify_cache(r, A, W, b, [[3.26295337, -1.23429987]]),
+                lambda r: verify_cache(r, A, W, b, LINEAR_FORWARD_DOCUMENTED_Z),
             ),
             Case(
                 "hand-made layer: 3 units, 4 examples",
@@ -215,12 +183,12 @@ def linear_activation_forward_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case, sigmoid",
                 lambda f: call_checked(f, A_prev, W, b, "sigmoid"),
-                verify([[0.96890023, 0.11013289]], documented_Z),
+                verify(LINEAR_ACTIVATION_FORWARD_DOCUMENTED_A["sigmoid"], documented_Z),
             ),
             Case(
                 "documented case, relu",
                 lambda f: call_checked(f, A_prev, W, b, "relu"),
-                verify([[3.43896131, 0.0]], documented_Z),
+                verify(LINEAR_ACTIVATION_FORWARD_DOCUMENTED_A["relu"], documented_Z),
             ),
             Case(
                 "hand-made layer, relu (all Z positive, so A = Z)",
@@ -258,7 +226,7 @@ def L_model_forward_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case: two hidden layers",
                 lambda f: call_checked(f, X2, parameters2),
-                verify([[0.03921668, 0.70498921, 0.19734387, 0.04728177]], 3),
+                verify(L_MODEL_FORWARD_DOCUMENTED_AL, 3),
             ),
             Case(
                 "one hidden layer",
@@ -278,7 +246,7 @@ def compute_cost_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case",
                 lambda f: call_checked(f, AL, Y),
-                lambda cost: expect_scalar("cost", cost, 0.414931599615, atol=1e-11),
+                lambda cost: expect_scalar("cost", cost, COMPUTE_COST_DOCUMENTED, atol=1e-11),
             ),
             Case(
                 "labels [1, 1, 0]",
@@ -311,18 +279,7 @@ def linear_backward_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case",
                 lambda f: call_checked(f, dZ, cache),
-                verify(
-                    {
-                        "dA_prev": [
-                            [0.51822968, -0.19517421],
-                            [-0.40506361, 0.15255393],
-                            [2.37496825, -0.89445391],
-                        ],
-                        "dW": [[-0.10076895, 1.40685096, 1.64992505]],
-                        "db": [[0.50629448]],
-                    },
-                    {},
-                ),
+                verify(LINEAR_BACKWARD_DOCUMENTED, {}),
             ),
             Case(
                 "3 units, 5 inputs, 4 examples",
@@ -352,28 +309,12 @@ def linear_activation_backward_test(target: Callable[..., Any]) -> None:
             Case(
                 "documented case, sigmoid",
                 lambda f: call_checked(f, dA, cache, "sigmoid"),
-                verify(
-                    {
-                        "dA_prev": [
-                            [0.11017994, 0.01105339],
-                            [0.09466817, 0.00949723],
-                            [-0.05743092, -0.00576154],
-                        ],
-                        "dW": [[0.10266786, 0.09778551, -0.01968084]],
-                        "db": [[-0.05729622]],
-                    }
-                ),
+                verify(LINEAR_ACTIVATION_BACKWARD_DOCUMENTED["sigmoid"]),
             ),
             Case(
                 "documented case, relu",
                 lambda f: call_checked(f, dA, cache, "relu"),
-                verify(
-                    {
-                        "dA_prev": [[0.44090989, 0.0], [0.37883606, 0.0], [-0.2298228, 0.0]],
-                        "dW": [[0.44513824, 0.37371418, -0.10478989]],
-                        "db": [[-0.20837892]],
-                    }
-                ),
+                verify(LINEAR_ACTIVATION_BACKWARD_DOCUMENTED["relu"]),
             ),
         ],
     )
