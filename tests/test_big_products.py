@@ -70,32 +70,77 @@ def test_lesson_shapes_give_the_same_bits_on_one_or_two_threads(rows, samples):
         np.testing.assert_array_equal(one_thread, two_threads)
 
 
-def run(chooser: ThreadChooser, seconds: dict[int, float], products: int) -> list[int]:
+class FakeClock:
+    """A clock that advances by each product's time, as training would."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run(chooser: ThreadChooser, clock: FakeClock, seconds: dict[int, float], products: int):
     """Let ``chooser`` pick for ``products`` products timed as ``seconds``; return its picks."""
     picks = []
     for _ in range(products):
         count = chooser.pick("shape")
+        clock.now += seconds[count]
         chooser.record("shape", count, seconds[count])
         picks.append(count)
     return picks
 
 
-def test_chooser_times_every_count_then_keeps_the_faster():
-    chooser = ThreadChooser((1, 2), window=3, explore_every=10)
-    picks = run(chooser, {1: 5.0, 2: 3.0}, 30)
-    assert picks[:6] == [1, 1, 1, 2, 2, 2]
-    assert picks[6:].count(2) >= 20 and picks[6:].count(1) <= 3
+def chooser_with_clock(**settings) -> tuple[ThreadChooser, FakeClock]:
+    clock = FakeClock()
+    return ThreadChooser((1, 2), window=3, clock=clock, **settings), clock
 
 
-def test_chooser_follows_a_change_of_load_both_ways():
-    chooser = ThreadChooser((1, 2), window=3, explore_every=10)
-    run(chooser, {1: 5.0, 2: 3.0}, 20)
-    busy = run(chooser, {1: 5.0, 2: 15.0}, 40)  # the other core got busy: two threads collapse
-    assert busy[3:10] == [1] * 7  # two slow products are enough to switch
-    assert busy[-20:].count(1) >= 18
-    quiet = run(chooser, {1: 5.0, 2: 3.0}, 60)  # and free again
-    assert quiet[-20:].count(2) >= 18
+def test_chooser_times_one_thread_first_then_two_then_keeps_the_faster():
+    chooser, clock = chooser_with_clock(settle_seconds=0.0)
+    first_untimed = [1]
+    assert run(chooser, clock, {1: 0.005, 2: 0.003}, 30) == first_untimed + [1, 1, 1] + [2] * 26
+    chooser, clock = chooser_with_clock(settle_seconds=0.0, retry_seconds=1.0)
+    picks = run(chooser, clock, {1: 0.003, 2: 0.005}, 300)
+    assert picks[:7] == [1, 1, 1, 1, 2, 2, 2] and picks[7:].count(1) >= 290
+
+
+def test_chooser_keeps_one_thread_when_two_are_only_a_little_faster():
+    chooser, clock = chooser_with_clock(settle_seconds=0.0, retry_seconds=1.0)
+    picks = run(chooser, clock, {1: 0.005, 2: 0.0045}, 300)  # 0.9 of the time: not worth it
+    assert picks[7:].count(1) >= 290
+
+
+def test_chooser_leaves_two_threads_as_soon_as_they_slow_down():
+    chooser, clock = chooser_with_clock(settle_seconds=0.0)
+    run(chooser, clock, {1: 0.005, 2: 0.003}, 20)
+    busy = run(chooser, clock, {1: 0.005, 2: 0.015}, 40)  # the other core got busy
+    assert busy[:2] == [2, 2] and busy[2:20] == [1] * 18
+
+
+def test_chooser_retries_two_threads_now_and_then_and_returns_when_the_core_is_free():
+    chooser, clock = chooser_with_clock(settle_seconds=0.0, retry_seconds=1.0)
+    run(chooser, clock, {1: 0.005, 2: 0.003}, 20)
+    busy = run(chooser, clock, {1: 0.005, 2: 0.015}, 1000)  # 5 s on one thread
+    assert 3 <= busy.count(2) <= 8  # one retry a second
+    quiet = run(chooser, clock, {1: 0.005, 2: 0.003}, 1000)
+    assert quiet[-500:] == [2] * 500
+
+
+def test_one_thread_timings_right_after_two_threads_are_not_kept():
+    chooser, clock = chooser_with_clock(settle_seconds=0.25)
+    chooser.record("shape", 1, 0.100)  # the first product of a shape: cold, never kept
+    chooser.record("shape", 2, 0.003)
+    chooser.record("shape", 1, 0.050)  # slowed by the spinning idle thread: dropped
+    assert chooser.pick("shape") == 1  # still needs its one-thread timings
+    clock.now += 0.3
+    for _ in range(3):
+        chooser.record("shape", 1, 0.005)
+    chooser.record("shape", 2, 0.003)
+    chooser.record("shape", 2, 0.003)
+    assert chooser.pick("shape") == 2
 
 
 def test_chooser_with_a_single_count_always_picks_it():
-    assert set(run(ThreadChooser((1,)), {1: 1.0}, 10)) == {1}
+    clock = FakeClock()
+    assert set(run(ThreadChooser((1,), clock=clock), clock, {1: 1.0}, 10)) == {1}

@@ -11,7 +11,7 @@ time. Two measures make them faster:
   but they wait for each other by spinning: when the other core is busy (another program, or a
   virtual machine's neighbours), the same product was seen to take three times as long as on one
   thread. :func:`dot` times each big product and keeps to the thread count that has been faster
-  lately, trying the other one now and then, since the load changes.
+  lately (:class:`ThreadChooser`), since the load changes while a model trains.
 
 Neither measure changes a printed digit of the lesson: for its shapes, padded products are
 bit-for-bit the same on one or two threads (``tests/test_big_products.py`` checks it), and they
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from statistics import median
@@ -36,36 +36,59 @@ ROW_BLOCK = 4
 
 
 class ThreadChooser:
-    """Per product shape, the thread count whose recent products ran fastest.
+    """Per product shape, one BLAS thread or all of them, whichever has been faster lately.
 
-    Every count is timed ``window`` times first; afterwards every ``explore_every``-th product
-    of a shape runs on the count measured longest ago, so a change of load is noticed within a
-    few seconds of training.
+    One thread is timed first, ``window`` products, then all threads (the very first product of
+    a shape is not timed: it pays for cold caches). All threads are kept only when clearly faster,
+    by the factor ``margin``: their idle threads keep spinning for a moment after each product,
+    which costs the rest of the program time that the product's own timing does not show. The
+    count in use is timed on every product, so a slowdown shows at once. While on one thread, all
+    threads get another try every ``retry_seconds``, to notice that the other core is free again;
+    one-thread timings taken within ``settle_seconds`` of a multi-threaded product are not kept,
+    since the spinning idle threads slow them down when no core is free for them.
     """
 
-    def __init__(self, counts: Sequence[int], window: int = 3, explore_every: int = 25) -> None:
-        self.counts = tuple(counts)
+    def __init__(
+        self,
+        counts: Sequence[int],
+        window: int = 5,
+        margin: float = 0.85,
+        retry_seconds: float = 3.0,
+        settle_seconds: float = 0.25,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self.single, self.most = min(counts), max(counts)
         self.window = window
-        self.explore_every = explore_every
+        self.margin = margin
+        self.retry_seconds = retry_seconds
+        self.settle_seconds = settle_seconds
+        self.clock = clock
         self._seconds: dict[tuple[Hashable, int], deque[float]] = {}
-        self._last_timed: dict[tuple[Hashable, int], int] = {}
-        self._calls: dict[Hashable, int] = {}
+        self._last_multi_threaded = -float("inf")
+        self._seen: set[Hashable] = set()
 
     def pick(self, key: Hashable) -> int:
         """The thread count to use for the next product of shape ``key``."""
-        calls = self._calls.get(key, 0)
-        self._calls[key] = calls + 1
-        for count in self.counts:
-            if len(self._timings(key, count)) < self.window:
-                return count
-        if calls % self.explore_every == 0:
-            return min(self.counts, key=lambda count: self._last_timed[key, count])
-        return min(self.counts, key=lambda count: median(self._timings(key, count)))
+        single, most = self._timings(key, self.single), self._timings(key, self.most)
+        if self.most == self.single or len(single) < self.window:
+            return self.single
+        if len(most) < self.window or median(most) < self.margin * median(single):
+            return self.most
+        if self.clock() - self._last_multi_threaded >= self.retry_seconds:
+            return self.most
+        return self.single
 
     def record(self, key: Hashable, count: int, seconds: float) -> None:
         """Remember that a product of shape ``key`` took ``seconds`` on ``count`` threads."""
+        if key not in self._seen:
+            self._seen.add(key)
+            return
+        now = self.clock()
+        if count > 1:
+            self._last_multi_threaded = now
+        elif now - self._last_multi_threaded < self.settle_seconds:
+            return
         self._timings(key, count).append(seconds)
-        self._last_timed[key, count] = self._calls.get(key, 0)
 
     def _timings(self, key: Hashable, count: int) -> deque[float]:
         return self._seconds.setdefault((key, count), deque(maxlen=self.window))
