@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from autograder.execution import execute_notebook
 from autograder.release import KIT_ROOT, ReleaseError, assignment_ids, release
 from autograder.samples import grade_samples
 
@@ -26,11 +26,8 @@ def validate_notebook(path: Path, timeout: int = 600) -> tuple[bool, str]:
     """Execute a solved notebook where it lives; report whether it ran and what it printed."""
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    client = NotebookClient(
-        notebook, timeout=timeout, resources={"metadata": {"path": str(path.parent)}}
-    )
     try:
-        client.execute()
+        execute_notebook(notebook, path.parent, timeout)
     except CellExecutionError as error:
         last_line = str(error).strip().splitlines()[-1] if str(error).strip() else "error"
         return False, f"failed after {time.perf_counter() - started:.1f} s: {last_line}"

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+
+from autograder.execution import execute_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,10 +48,7 @@ def run_release_solved(release_folder: Path, workdir: Path, timeout: int = 300) 
             cell.source = solved.pop(first_line)
     assert not solved, f"graded cells missing from the release: {sorted(solved)}"
     notebook.cells.append(nbformat.v4.new_code_cell("import support\nprint(support.__file__)"))
-    client = NotebookClient(
-        notebook, timeout=timeout, resources={"metadata": {"path": str(student)}}
-    )
-    client.execute()
+    execute_notebook(notebook, student, timeout)
     return [
         "".join(output.get("text", "") for output in cell.get("outputs", []))
         for cell in notebook.cells

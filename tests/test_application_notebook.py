@@ -18,8 +18,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
+from autograder.execution import execute_notebook
 from autograder.release import release
 from support.application_data import ENVIRONMENT_VARIABLE
 
@@ -71,7 +71,7 @@ def test_release_folder_runs_on_its_own_once_solved(tmp_path: Path, monkeypatch)
     assert not solved, f"graded cells missing from the release: {sorted(solved)}"
     notebook.cells.append(nbformat.v4.new_code_cell("import support\nprint(support.__file__)"))
 
-    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(student)}}).execute()
+    execute_notebook(notebook, student, timeout=300)
 
     text = outputs_text(notebook)
     assert text.count("All tests passed") == 2 and "Cost after iteration 100:" in text
@@ -87,7 +87,7 @@ def test_solved_notebook_runs_on_the_bundled_default(tmp_path: Path, monkeypatch
     shutil.copy(SOLVED, folder)
     notebook = nbformat.read(folder / SOLVED.name, as_version=4)
 
-    NotebookClient(notebook, timeout=600, resources={"metadata": {"path": str(folder)}}).execute()
+    execute_notebook(notebook, folder, timeout=600)
 
     text = outputs_text(notebook)
     assert "uses the bundled default: faces (label 1) against non-faces" in text
