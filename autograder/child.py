@@ -13,6 +13,7 @@ reference helpers), ``own_<i>`` (run with the student's own helpers), ``rerun_0`
 
 from __future__ import annotations
 
+import gc
 import json
 import linecache
 import signal
@@ -62,6 +63,17 @@ def run_imports(source: str, namespace: dict) -> None:
 # The kit's reference cells, compiled once in the zygote before forking and kept only as code:
 # their source text never reaches a child, neither in the job file nor in ``linecache``.
 REFERENCES: dict[str, Any] = {}
+
+
+def forget_other_references(needed: list[str]) -> None:
+    """Drop the kit's code for every function this job does not call, the graded one included.
+
+    The zygote compiled every reference cell before forking; without this, a student's function
+    could find its own reference in ``autograder.child.REFERENCES`` and call it.
+    """
+    for name in set(REFERENCES) - set(needed):
+        del REFERENCES[name]
+    gc.collect()
 
 
 def compile_student_cell(name: str, source: str) -> Any:
@@ -124,6 +136,7 @@ def main(directory: Path) -> None:
     """Run one job: the student's function with reference helpers, then with their own."""
     job = json.loads((directory / "job.json").read_text())
     name = job["function"]
+    forget_other_references([other for other in job["references"] if other != name])
     namespace, error = build_namespace(job, {name: job["student"]})
     function = namespace.get(name)
     if error is None and not callable(function):

@@ -68,9 +68,19 @@ class Zygote:
     @property
     def network_isolated(self) -> bool:
         """Whether the zygote (and so every child) runs without network."""
+        return bool(self.hello.get("network_isolated"))
+
+    @property
+    def files_locked(self) -> bool:
+        """Whether every child is locked into its job directory, away from the kit's files."""
+        return bool(self.hello.get("files_locked"))
+
+    @property
+    def hello(self) -> dict:
+        """The zygote's ready line (read on first use: zygotes start side by side)."""
         if self._hello is None:
             self._hello = self._read()
-        return bool(self._hello.get("network_isolated"))
+        return self._hello
 
     def _read(self) -> dict:
         line = self.process.stdout.readline()
@@ -119,6 +129,10 @@ class SandboxPool:
     @property
     def network_isolated(self) -> bool:
         return all(zygote.network_isolated for zygote in self._all)
+
+    @property
+    def files_locked(self) -> bool:
+        return all(zygote.files_locked for zygote in self._all)
 
     def run(self, directory: str, limits: Limits) -> Ending:
         """Run one job on a free zygote (blocks until one is free); restart a zygote that died."""

@@ -8,9 +8,10 @@ sees expected outputs; it only learns a job directory and limits.
 A child, before any student code runs: starts its own session (so the whole group can be killed),
 points stdin at /dev/null and stdout/stderr at a capped file, closes every other descriptor,
 moves into the job directory, sets CPU (an exact profiling timer backed by RLIMIT_CPU),
-address-space, file-size, open-file and process limits, and, when the zygote runs as root, locks
-itself into the job directory (``chroot``: no kit file, no ``/proc``) and drops to the ``nobody``
-user (which also makes the process limit bite). The zygote itself leaves the network namespace at
+address-space, file-size, open-file and process limits, and locks itself into the job directory
+(``chroot``: no kit file, no ``/proc``). A root zygote's children also drop to the ``nobody`` user
+(which makes the process limit bite); an unprivileged zygote gets the right to ``chroot`` from a
+user namespace of its own, where the OS allows one. The zygote leaves the network namespace at
 start-up where the OS allows it, so children have no network. Its first input line names modules
 to import up front (the assignment's imports: a confined child cannot read them from disk) and the
 reference cells to compile once for all children.
@@ -41,12 +42,18 @@ CLONE_NEWNET = 0x40000000
 NOBODY = 65534
 
 
-def isolate_network() -> bool:
-    """Move into a fresh, empty network namespace (only loopback, down); True if it worked."""
+def isolate_network() -> str | None:
+    """Move into a fresh, empty network namespace (only loopback, down); say how, or None.
+
+    Root gets a plain network namespace ("network"). Anyone else needs a user namespace around
+    it ("user"), which also lets the children ``chroot``.
+    """
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNET) == 0:
-        return True
-    return libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0
+        return "network"
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
+        return "user"
+    return None
 
 
 def virtual_memory_bytes() -> int:
@@ -84,6 +91,12 @@ def confine(request: dict) -> None:
         os.setgroups([])
         os.setgid(NOBODY)
         os.setuid(NOBODY)
+    else:
+        try:
+            os.chroot(directory)  # allowed inside the zygote's own user namespace
+            os.chdir("/")
+        except PermissionError:
+            pass  # no user namespaces here: the sandbox's ready line says files are not locked
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 
 
@@ -141,9 +154,14 @@ def main() -> None:
     for name, source in setup.pop("cells").items():
         child.REFERENCES[name] = compile(source, f"<kit {name}>", "exec")
     gc.collect()  # the source texts are gone before any student code runs
-    network_isolated = isolate_network()
+    namespace = isolate_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when the zygote stops
-    print(json.dumps({"ready": True, "network_isolated": network_isolated}), flush=True)
+    hello = {
+        "ready": True,
+        "network_isolated": namespace is not None,
+        "files_locked": os.getuid() == 0 or namespace == "user",
+    }
+    print(json.dumps(hello), flush=True)
     for line in sys.stdin:
         print(json.dumps(supervise(json.loads(line))), flush=True)
 

@@ -6,6 +6,9 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -188,6 +191,21 @@ ATTACKS: dict[str, tuple[str, dict, str]] = {
         ),
         "FileNotFoundError",
     ),
+    "calls_its_own_reference": (
+        "linear_activation_forward",
+        _replace(
+            SOLVED,
+            "linear_activation_forward",
+            """
+            import autograder.child
+            def linear_activation_forward(A_prev, W, b, activation):
+                namespace = dict(globals())  # numpy, the helpers, the other functions
+                exec(autograder.child.REFERENCES["linear_activation_forward"], namespace)
+                return namespace["linear_activation_forward"](A_prev, W, b, activation)
+            """,
+        ),
+        "KeyError",
+    ),
     "plants_traps_for_the_grader": (
         "compute_cost",
         _replace(
@@ -241,8 +259,10 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_attack_costs_only_its_own_function(graded: dict, attack: str) -> None:
-    if attack == "reads_the_solution" and os.getuid() != 0:
-        pytest.skip("only a root grader can lock children out of the kit's files (chroot)")
+    if attack == "reads_the_solution":
+        with SandboxPool(1) as pool:
+            if not pool.files_locked:
+                pytest.skip("this OS lets neither root nor a user namespace chroot the children")
     function, _, message = ATTACKS[attack]
     tests = graded[attack]
     assert failed(tests) == [function]
@@ -290,3 +310,25 @@ def test_the_exploits_that_fool_plain_nbgrader_score_zero_here(tmp_path) -> None
     tests = grade_all([write(tmp_path, "exploit", notebook)])["exploit"]
     assert sum(test.score for test in tests.values()) == 0
     assert len(failed(tests)) == 10
+
+
+def test_an_unprivileged_grader_locks_its_children_away_from_the_kit(tmp_path, monkeypatch):
+    """Without root, the zygote's own user namespace still lets children chroot."""
+    if shutil.which("unshare") is None:
+        pytest.skip("needs util-linux's unshare to run the grader as an ordinary user")
+    as_user = ["unshare", "--user", "--map-user=1000", "--map-group=1000"]
+    if subprocess.run([*as_user, "true"], capture_output=True).returncode != 0:
+        pytest.skip("this OS does not allow user namespaces")
+    wrapper = tmp_path / "python-as-user"
+    wrapper.write_text(f'#!/bin/sh\nexec {" ".join(as_user)} {sys.executable} "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(wrapper))  # the zygote starts through it
+
+    with SandboxPool(1) as pool:
+        assert pool.files_locked and pool.network_isolated
+    _, reads_the_solution, message = ATTACKS["reads_the_solution"]
+    paths = [write(tmp_path, "reads", reads_the_solution), write(tmp_path, "solved", SOLVED)]
+    results = grade_all(paths)
+    assert failed(results["reads"]) == ["linear_forward"]
+    assert re.search(message, results["reads"]["linear_forward"].feedback)
+    assert failed(results["solved"]) == []
