@@ -36,6 +36,15 @@ def test_big_products_equal_numpy_to_the_last_bits(rows):
     np.testing.assert_allclose(dot(dZ, B.T), dZ @ B.T, rtol=1e-12, atol=1e-12)
 
 
+def test_other_products_are_plain_numpy(monkeypatch):
+    monkeypatch.setattr(big_products, "blas_threads", None)  # would fail if it were used
+    vector, matrix = np.ones(12288), np.ones((12288, 300))
+    np.testing.assert_array_equal(dot(vector, matrix), np.full(300, 12288.0))  # 1-D, as np.dot
+    integers = np.ones((7, 12288), dtype=np.int64)
+    product = dot(integers, np.ones((12288, 40), dtype=np.int64))
+    assert product.dtype == np.int64 and product.shape == (7, 40) and (product == 12288).all()
+
+
 def test_small_products_never_touch_the_blas(monkeypatch):
     def unavailable():
         raise AssertionError("a small product asked for the BLAS thread settings")

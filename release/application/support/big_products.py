@@ -134,16 +134,25 @@ def rows_padded(A: np.ndarray) -> np.ndarray:
     missing = -A.shape[0] % ROW_BLOCK
     if not missing:
         return A
-    padded = np.zeros((A.shape[0] + missing, A.shape[1]), dtype=np.result_type(A, np.float64))
+    padded = np.zeros((A.shape[0] + missing, A.shape[1]), dtype=A.dtype)
     padded[: A.shape[0]] = A
     return padded
 
 
+def is_big_float_product(A: np.ndarray, B: np.ndarray) -> bool:
+    """Whether ``A @ B`` is a float64 matrix product big enough to pad and time."""
+    return (
+        A.ndim == B.ndim == 2
+        and A.dtype == B.dtype == np.float64
+        and A.shape[0] * A.shape[1] * B.shape[1] >= BIG_PRODUCT
+    )
+
+
 def dot(A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """``np.dot(A, B)`` for 2-D arrays; a big product is padded and timed (see the module notes)."""
-    rows, inner = A.shape
-    if rows * inner * B.shape[1] < BIG_PRODUCT:
+    """``np.dot(A, B)``; a big float64 product is padded and timed (see the module notes)."""
+    if not is_big_float_product(A, B):
         return np.dot(A, B)
+    rows = A.shape[0]
     A = rows_padded(A)
     key = (A.shape, B.shape, B.flags.f_contiguous)
     chooser = thread_chooser()
