@@ -42,18 +42,29 @@ CLONE_NEWNET = 0x40000000
 NOBODY = 65534
 
 
-def isolate_network() -> str | None:
-    """Move into a fresh, empty network namespace (only loopback, down); say how, or None.
+def isolate_network() -> bool:
+    """Move into a fresh, empty network namespace (only loopback, down); True if it worked.
 
-    Root gets a plain network namespace ("network"). Anyone else needs a user namespace around
-    it ("user"), which also lets the children ``chroot``.
+    Root gets a plain network namespace; anyone else needs a user namespace around it, which also
+    gives the children the right to ``chroot``.
     """
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.unshare(CLONE_NEWNET) == 0:
-        return "network"
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0:
-        return "user"
-    return None
+        return True
+    return libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) == 0
+
+
+def children_can_chroot() -> bool:
+    """Whether a forked child may ``chroot`` (root, or inside this process's user namespace)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.chroot("/")  # changes nothing, but needs the same right as a real lock-in
+            os._exit(0)
+        except OSError:
+            os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def virtual_memory_bytes() -> int:
@@ -95,8 +106,8 @@ def confine(request: dict) -> None:
         try:
             os.chroot(directory)  # allowed inside the zygote's own user namespace
             os.chdir("/")
-        except PermissionError:
-            pass  # no user namespaces here: the sandbox's ready line says files are not locked
+        except OSError:
+            pass  # not allowed here: the zygote's ready line said so (children_can_chroot)
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
 
 
@@ -154,12 +165,12 @@ def main() -> None:
     for name, source in setup.pop("cells").items():
         child.REFERENCES[name] = compile(source, f"<kit {name}>", "exec")
     gc.collect()  # the source texts are gone before any student code runs
-    namespace = isolate_network()
+    network_isolated = isolate_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when the zygote stops
     hello = {
         "ready": True,
-        "network_isolated": namespace is not None,
-        "files_locked": os.getuid() == 0 or namespace == "user",
+        "network_isolated": network_isolated,
+        "files_locked": children_can_chroot(),
     }
     print(json.dumps(hello), flush=True)
     for line in sys.stdin:
