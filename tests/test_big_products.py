@@ -40,6 +40,7 @@ def test_other_products_are_plain_numpy(monkeypatch):
     monkeypatch.setattr(big_products, "blas_threads", None)  # would fail if it were used
     vector, matrix = np.ones(12288), np.ones((12288, 300))
     np.testing.assert_array_equal(dot(vector, matrix), np.full(300, 12288.0))  # 1-D, as np.dot
+    assert dot([[1.0, 2.0]], [[3.0], [4.0]]).tolist() == [[11.0]]  # lists, as np.dot
     integers = np.ones((7, 12288), dtype=np.int64)
     product = dot(integers, np.ones((12288, 40), dtype=np.int64))
     assert product.dtype == np.int64 and product.shape == (7, 40) and (product == 12288).all()

@@ -15,8 +15,9 @@ time. Two measures make them faster:
 
 Neither measure changes a printed digit of the lesson: for its shapes, padded products are
 bit-for-bit the same on one or two threads (``tests/test_big_products.py`` checks it), and they
-differ from unpadded ones in the last bit only. Small products go straight to :func:`numpy.dot`
-and never touch the BLAS settings, so the tiny cases used for grading run anywhere.
+differ from unpadded ones in the last bit only. Small products (and anything but two float64
+matrices) go straight to :func:`numpy.dot` and never touch the BLAS settings, so the tiny cases
+used for grading run anywhere.
 """
 
 from __future__ import annotations
@@ -142,7 +143,9 @@ def rows_padded(A: np.ndarray) -> np.ndarray:
 def is_big_float_product(A: np.ndarray, B: np.ndarray) -> bool:
     """Whether ``A @ B`` is a float64 matrix product big enough to pad and time."""
     return (
-        A.ndim == B.ndim == 2
+        isinstance(A, np.ndarray)
+        and isinstance(B, np.ndarray)
+        and A.ndim == B.ndim == 2
         and A.dtype == B.dtype == np.float64
         and A.shape[0] * A.shape[1] * B.shape[1] >= BIG_PRODUCT
     )
