@@ -64,7 +64,7 @@ def test_big_products_leave_the_blas_thread_setting_as_found():
 
 
 @pytest.mark.parametrize("rows", [8, 20])
-@pytest.mark.parametrize("samples", [209, 50])
+@pytest.mark.parametrize("samples", [209, 50, 150])  # course train, test; bundled train
 def test_lesson_shapes_give_the_same_bits_on_one_or_two_threads(rows, samples):
     """Why the thread choice cannot change a printed digit of the lesson."""
     rng = np.random.default_rng(samples)
