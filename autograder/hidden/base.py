@@ -80,6 +80,16 @@ class HiddenCase:
     checks: tuple[Callable[[tuple, Any], list[str]], ...] = ()
 
 
+def spec_values(outputs: Mapping[str, Any]) -> dict[tuple, Any]:
+    """Known values keyed the way ``HiddenCase.known`` addresses entries of a returned dict."""
+    return {(key,): value for key, value in outputs.items()}
+
+
+def tuple_values(outputs: Mapping[str, Any]) -> dict[tuple, Any]:
+    """Known values keyed the way ``HiddenCase.known`` addresses a returned tuple, in order."""
+    return {(index,): value for index, value in enumerate(outputs.values())}
+
+
 @dataclass(frozen=True)
 class GradedFunction:
     """Everything the grader needs to test one graded function."""

@@ -19,6 +19,7 @@ from autograder.hidden.base import (
     HiddenCase,
     Mistake,
     numerical_gradient,
+    spec_values,
     wrong_update,
 )
 from support.digits_checks import (
@@ -580,12 +581,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: layer_dims [5, 4, 3]",
                 lambda: ([5, 4, 3],),
                 documented=True,
-                known={(key,): value for key, value in INIT_DOCUMENTED.items()},
+                known=spec_values(INIT_DOCUMENTED),
             ),
             HiddenCase(
                 "hidden: layer_dims [2, 3, 1, 2]",
                 lambda: ([2, 3, 1, 2],),
-                known={(key,): value for key, value in INIT_THREE_LAYERS.items()},
+                known=spec_values(INIT_THREE_LAYERS),
             ),
             HiddenCase("hidden: layer_dims [64, 32, 10]", lambda: ([64, 32, 10],)),
         ),
@@ -627,12 +628,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: backward_propagation_test_case (seed 3)",
                 backward_propagation_test_case,
                 documented=True,
-                known={(key,): value for key, value in BACKWARD_DOCUMENTED.items()},
+                known=spec_values(BACKWARD_DOCUMENTED),
             ),
             HiddenCase(
                 "hidden: tanh -> relu -> softmax fixture",
                 backward_propagation_three_layer_test_case,
-                known={(key,): value for key, value in BACKWARD_THREE_LAYERS.items()},
+                known=spec_values(BACKWARD_THREE_LAYERS),
             ),
             HiddenCase(
                 "hidden: gradient check, relu -> softmax",
@@ -658,7 +659,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 "documented: update_parameters_test_case, learning rate 0.1",
                 update_parameters_test_case,
                 documented=True,
-                known={(key,): value for key, value in UPDATE_PARAMETERS_DOCUMENTED.items()},
+                known=spec_values(UPDATE_PARAMETERS_DOCUMENTED),
             ),
             HiddenCase(
                 "hidden: 3 layers, learning rate 0.05", lambda: _update_args(13, [5, 4, 3, 2], 0.05)

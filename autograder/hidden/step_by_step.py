@@ -17,6 +17,8 @@ from autograder.hidden.base import (
     HiddenCase,
     Mistake,
     numerical_gradient,
+    spec_values,
+    tuple_values,
     wrong_update,
 )
 from support.dnn_utils import relu_backward, sigmoid_backward
@@ -480,16 +482,6 @@ UPDATE_MISTAKES = (
         output=wrong_update(lambda L: range(1, L + 1), biases=False),
     ),
 )
-
-
-def spec_values(outputs: dict) -> dict:
-    """Known values keyed the way ``HiddenCase.known`` addresses entries of a returned dict."""
-    return {(key,): value for key, value in outputs.items()}
-
-
-def tuple_values(outputs: dict) -> dict:
-    """Known values keyed the way ``HiddenCase.known`` addresses a returned tuple, in order."""
-    return {(index,): value for index, value in enumerate(outputs.values())}
 
 
 # ------------------------------------------------------------------------------ the registry
