@@ -5,7 +5,7 @@ Run from the repository root with the kit's virtual environment:
     .venv/bin/python benchmarks/bench_grading.py [--count 200] [--skip-nbgrader]
 
 The batch mixes right submissions (the solved notebook), realistic wrong ones (every recipe of
-``autograder.mutations``) and looping ones (an infinite loop at the top level of a solution cell).
+``autograder.lessons.step_by_step.mistakes``) and looping ones (an infinite loop at the top level of a solution cell).
 The same files are graded by ``dnnkit grade`` and, in a throwaway nbgrader course under /tmp, by
 ``nbgrader autograde``. Figures and ratios are printed; nothing is asserted.
 """
@@ -23,14 +23,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder.mutations import MUTATIONS, RUNAWAY, as_submission, mutate
-from autograder.nbgrader_course import autograde, make_course
-from autograder.notebook import (
-    REPO_ROOT,
-    points_per_function,
-    read_notebook,
-    solved_notebook_path,
-)
+from autograder.course.notebooks import as_submission, points_per_function, read_notebook
+from autograder.course.paths import KIT_ROOT, solved_notebook_path
+from autograder.grading.nbgrader_course import autograde, make_course
+from autograder.lessons.mutations import mutate
+from autograder.lessons.step_by_step.mistakes import MUTATIONS, RUNAWAY
 
 ASSIGNMENT = "step_by_step"
 BIN = Path(sys.executable).parent
@@ -63,7 +60,7 @@ def make_batch(directory: Path, count: int) -> list[tuple[Path, str, float]]:
     return batch
 
 
-def timed(command: list[str], cwd: Path = REPO_ROOT) -> tuple[float, subprocess.CompletedProcess]:
+def timed(command: list[str], cwd: Path = KIT_ROOT) -> tuple[float, subprocess.CompletedProcess]:
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -82,16 +79,18 @@ def checked(command: list[str]) -> float:
 
 
 def single_latency(solved: Path, repeats: int) -> tuple[list[float], list[float], list[float]]:
-    """Wall time of grading one submission: `dnnkit grade`, `python -m autograder.grade`, Python."""
+    """Wall time of grading one submission: `dnnkit grade`, `python -m autograder.cli grade`, Python."""
     options = [str(solved), "--assignment", ASSIGNMENT, "--json"]
     shell = [checked([str(BIN / "dnnkit"), "grade", *options]) for _ in range(repeats)]
-    module = [checked([sys.executable, "-m", "autograder.grade", *options]) for _ in range(repeats)]
+    module = [
+        checked([sys.executable, "-m", "autograder.cli", "grade", *options]) for _ in range(repeats)
+    ]
     in_python = []
     for _ in range(repeats):
         code = (
             "import time; t = time.perf_counter()\n"
             "from pathlib import Path\n"
-            "from autograder.grade import grade_paths\n"
+            "from autograder.grading.grader import grade_paths\n"
             f"grade_paths([Path({str(solved)!r})], {ASSIGNMENT!r})\n"
             "print(time.perf_counter() - t)"
         )
@@ -150,7 +149,7 @@ def main() -> None:
         shell, module, in_python = single_latency(batch[0][0], args.repeats)
         print(f"   `dnnkit grade` from the shell: median {statistics.median(shell):.2f} s wall")
         median = statistics.median(module)
-        print(f"   `python -m autograder.grade` from the shell: median {median:.2f} s wall")
+        print(f"   `python -m autograder.cli grade` from the shell: median {median:.2f} s wall")
         median = statistics.median(in_python)
         print(f"   grade_paths() incl. sandbox start: median {median:.2f} s wall")
 

@@ -2,7 +2,7 @@
 
 Both sides train the two-layer model (12288, 7, 1) and the L-layer model [12288, 20, 7, 5, 1]
 for 2500 iterations with the same maths. The kit side runs the solved notebook's
-``two_layer_model`` and ``L_layer_model`` on ``support.application_utils``; the plain side is the
+``two_layer_model`` and ``L_layer_model`` on ``support.application.utils``; the plain side is the
 straightforward version written below (numpy's default BLAS threading, the unused input gradient
 computed). The script prints each time, the ratio, and whether the printed cost lines agree.
 
@@ -89,7 +89,7 @@ def timed(function, *args):
 
 
 def load_training_set(directory: str | None) -> tuple[np.ndarray, np.ndarray, str]:
-    from support.application_data import load_data
+    from support.application.data import load_data
 
     if directory is None and not os.environ.get("DNNKIT_CATVNONCAT_DIR") and SHARED_DATA.is_dir():
         directory = str(SHARED_DATA)
@@ -123,7 +123,7 @@ def machine_load(load: str) -> Iterator[None]:
 
 def compare(X, Y, iterations: int) -> list[tuple[str, float, float, bool]]:
     """Train both models both ways; one row (model, plain s, kit s, same printed costs) each."""
-    from autograder.notebook import load_reference
+    from autograder.grading.reference import load_reference
 
     reference = load_reference("application")
     rows = []

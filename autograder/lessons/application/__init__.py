@@ -1,0 +1,1 @@
+"""Lesson `application`: hidden tests and typical mistakes."""

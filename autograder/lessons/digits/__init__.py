@@ -1,0 +1,1 @@
+"""Lesson `digits`: hidden tests and typical mistakes."""

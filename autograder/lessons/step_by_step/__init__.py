@@ -1,0 +1,1 @@
+"""Lesson `step_by_step`: hidden tests and typical mistakes."""

@@ -1,0 +1,1 @@
+"""Lesson 2's own student-side helpers: data loading, the provided functions, visible checks."""

@@ -1,0 +1,1 @@
+"""Lesson 1's own student-side helpers: the visible checks."""

@@ -1,0 +1,1 @@
+"""Helpers shared by the kit's tests: one place, imported as ``tests.helpers.<module>``."""

@@ -1,0 +1,55 @@
+"""Helpers for the grading tests: build submissions from the solved notebook and grade them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from autograder.course.markers import graded_name
+from autograder.course.notebooks import as_submission, cell_source, read_notebook
+from autograder.course.paths import solved_notebook_path
+from autograder.grading.grader import grade_paths
+from autograder.grading.results import SubmissionResult
+
+ASSIGNMENT = "step_by_step"
+
+
+def solved_submission() -> dict:
+    """The solved notebook as a student would submit it (hidden test blocks removed)."""
+    return as_submission(read_notebook(solved_notebook_path(ASSIGNMENT)))
+
+
+def graded_cell(notebook: dict, function: str) -> dict:
+    """The code cell of one graded function."""
+    for cell in notebook["cells"]:
+        if cell.get("cell_type") == "code" and graded_name(cell_source(cell)) == function:
+            return cell
+    raise KeyError(function)
+
+
+def with_cell(notebook: dict, function: str, source: str) -> dict:
+    """A copy of a notebook whose graded cell for ``function`` holds ``source`` instead."""
+    copy = json.loads(json.dumps(notebook))
+    graded_cell(copy, function)["source"] = source
+    return copy
+
+
+def write(directory: Path, name: str, notebook: dict | str) -> Path:
+    """Write a notebook (or raw text) as ``<name>.ipynb``."""
+    path = directory / f"{name}.ipynb"
+    path.write_text(notebook if isinstance(notebook, str) else json.dumps(notebook))
+    return path
+
+
+def grade_all(paths: list[Path]) -> dict[str, dict[str, object]]:
+    """Grade submissions in one batch; map submission stem -> function name -> result."""
+    results: list[SubmissionResult] = grade_paths(paths, ASSIGNMENT)
+    return {
+        Path(result.submission).stem: {test.name: test for test in result.tests}
+        for result in results
+    }
+
+
+def failed(tests: dict) -> list[str]:
+    """Names of the functions that did not pass."""
+    return [name for name, test in tests.items() if not test.passed]

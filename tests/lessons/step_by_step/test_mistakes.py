@@ -1,0 +1,56 @@
+"""Realistic wrong implementations: each is caught with its own hint and costs only its function."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from autograder.lessons.mutations import mutate
+from autograder.lessons.step_by_step.mistakes import MUTATIONS
+from tests.helpers.submissions import failed, grade_all, solved_submission, write
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    directory = tmp_path_factory.mktemp("wrong")
+    solved = solved_submission()
+    paths = [write(directory, "solved", solved)]
+    paths += [write(directory, m.slug, mutate(solved, m)) for m in MUTATIONS]
+    return grade_all(paths)
+
+
+def test_there_are_at_least_25_realistic_mistakes_covering_every_function(graded: dict) -> None:
+    assert len(MUTATIONS) >= 25
+    assert {m.function for m in MUTATIONS} == set(graded["solved"])
+
+
+def test_the_solved_notebook_passes_everything(graded: dict) -> None:
+    assert failed(graded["solved"]) == []
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.slug)
+def test_mistake_fails_only_its_own_function_with_the_right_hint(graded: dict, mutation) -> None:
+    tests = graded[mutation.slug]
+    assert failed(tests) == [mutation.function]
+    feedback = tests[mutation.function].feedback
+    assert mutation.hint in feedback
+    assert tests[mutation.function].score == 0
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.slug)
+def test_feedback_never_prints_a_hidden_expected_value_in_full(graded: dict, mutation) -> None:
+    """Full expected arrays appear only under documented cases; hidden cases show a few entries."""
+    feedback = graded[mutation.slug][mutation.function].feedback
+    for block in re.split(r"\n(?=\[)", feedback):
+        if block.startswith("[hidden"):
+            assert not re.search(r"expected \[", block), block
+
+
+def test_a_function_saved_by_the_kits_helpers_is_told_which_own_helper_breaks_it(graded) -> None:
+    """No cascade, but no silence either: the feedback names the student's broken helper."""
+    tests = graded["forward_no_bias"]
+    for caller in ("linear_activation_forward", "L_model_forward"):
+        assert tests[caller].passed
+        assert "With your own linear_forward this function would fail" in tests[caller].feedback
+    assert "With your own" not in graded["solved"]["L_model_forward"].feedback

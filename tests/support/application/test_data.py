@@ -1,0 +1,154 @@
+"""Lesson 2's data: the course files, the bundled default, clear errors, and the folder builder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from PIL import Image
+
+from autograder.cli import main
+from support.application import data as application_data
+from support.application.data import DatasetError, load_data
+from tests.helpers.data import ROOT
+
+COURSE = Path(
+    os.environ.get(application_data.ENVIRONMENT_VARIABLE) or ROOT.parent / "shared/data/catvnoncat"
+)
+
+
+@pytest.fixture
+def no_course_data(tmp_path, monkeypatch):
+    """A working directory without datasets/, no environment variable, a private cache."""
+    monkeypatch.delenv(application_data.ENVIRONMENT_VARIABLE, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write_pair(directory: Path, drop: str | None = None) -> None:
+    """A tiny valid pair, optionally without one dataset of the train file."""
+    directory.mkdir(parents=True, exist_ok=True)
+    contents = {
+        "train_catvnoncat.h5": {
+            "train_set_x": np.zeros((3, 64, 64, 3), np.uint8),
+            "train_set_y": np.array([0, 1, 0]),
+            "list_classes": np.array([b"non-cat", b"cat"]),
+        },
+        "test_catvnoncat.h5": {
+            "test_set_x": np.zeros((2, 64, 64, 3), np.uint8),
+            "test_set_y": np.array([1, 0]),
+            "list_classes": np.array([b"non-cat", b"cat"]),
+        },
+    }
+    for file, datasets in contents.items():
+        with h5py.File(directory / file, "w") as handle:
+            for key, value in datasets.items():
+                if key != drop:
+                    handle.create_dataset(key, data=value)
+
+
+def test_course_files_load_with_documented_shapes_and_labels(capsys):
+    if not COURSE.is_dir():
+        pytest.skip(f"needs ../shared/data/catvnoncat (the course files): {COURSE} not found")
+    train_x, train_y, test_x, test_y, classes = load_data(COURSE)
+    assert train_x.shape == (209, 64, 64, 3) and train_x.dtype == np.uint8
+    assert train_y.shape == (1, 209) and test_x.shape == (50, 64, 64, 3) and test_y.shape == (1, 50)
+    assert list(classes) == [b"non-cat", b"cat"]
+    assert int(train_y.sum()) == 72 and int(test_y.sum()) == 33 and train_y[0, 10] == 0
+    assert "classes 0 = non-cat, 1 = cat" in capsys.readouterr().out
+
+
+def test_environment_variable_then_datasets_folder(no_course_data, monkeypatch, capsys):
+    write_pair(no_course_data / "elsewhere")
+    monkeypatch.setenv(application_data.ENVIRONMENT_VARIABLE, str(no_course_data / "elsewhere"))
+    assert load_data()[0].shape == (3, 64, 64, 3)
+    monkeypatch.delenv(application_data.ENVIRONMENT_VARIABLE)
+    write_pair(no_course_data / "datasets", drop=None)
+    assert load_data()[1].shape == (1, 3)
+    assert "bundled default" not in capsys.readouterr().out
+
+
+def test_bundled_default_is_real_faces_against_non_faces(no_course_data, capsys):
+    from skimage.data import lfw_subset
+
+    train_x, train_y, test_x, test_y, classes = load_data()
+    assert "bundled default" in capsys.readouterr().out
+    assert list(classes) == [b"non-face", b"face"]
+    assert train_x.shape == (150, 64, 64, 3) and test_x.shape == (50, 64, 64, 3)
+    assert train_x.dtype == np.uint8 and train_y.shape == (1, 150)
+    assert int(train_y.sum()) == 75 and int(test_y.sum()) == 25
+    # Grey pictures in three equal channels, each one of lfw_subset's crops scaled up.
+    assert np.array_equal(train_x[..., 0], train_x[..., 2])
+    originals = lfw_subset()
+    first_face = np.asarray(
+        Image.fromarray(np.round(originals[0] * 255).astype(np.uint8)).resize(
+            (64, 64), Image.Resampling.BICUBIC
+        )
+    )
+    everything = np.concatenate([train_x, test_x])[..., 0]
+    assert any(np.array_equal(first_face, picture) for picture in everything)
+    # The second call reads the cache instead of rebuilding it.
+    cached = no_course_data / "cache/dnnkit/application/train_catvnoncat.h5"
+    stamp = cached.stat().st_mtime_ns
+    load_data()
+    assert cached.stat().st_mtime_ns == stamp
+
+
+def test_missing_file_names_the_file(no_course_data):
+    with pytest.raises(
+        FileNotFoundError, match=r"train_catvnoncat\.h5: file not found.*train_set_x"
+    ):
+        load_data(no_course_data / "nowhere")
+
+
+def test_corrupt_file_names_the_file_and_key(no_course_data):
+    write_pair(no_course_data / "broken")
+    (no_course_data / "broken/test_catvnoncat.h5").write_bytes(b"not an HDF5 file at all")
+    with pytest.raises(
+        DatasetError, match=r"test_catvnoncat\.h5 is not a readable HDF5.*test_set_x"
+    ):
+        load_data(no_course_data / "broken")
+
+
+def test_missing_key_names_the_file_and_key(no_course_data):
+    write_pair(no_course_data / "partial", drop="train_set_y")
+    with pytest.raises(DatasetError, match=r"train_catvnoncat\.h5 has no dataset 'train_set_y'"):
+        load_data(no_course_data / "partial")
+
+
+def save_picture(path: Path, colour: tuple[int, int, int], size: tuple[int, int]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", size, colour).save(path)
+
+
+def test_cli_builds_a_pair_from_labelled_folders(no_course_data, capsys):
+    source = no_course_data / "pictures"
+    red, blue = (200, 30, 30), (20, 40, 220)
+    for split, count in (("train", 3), ("test", 2)):
+        for index in range(count):
+            save_picture(source / split / "dog" / f"{index}.png", red, (80 + index, 50))
+            save_picture(source / split / "cat" / f"{index}.jpg", blue, (40, 90))
+    (source / "train/cat/notes.txt").write_text("not a picture, ignored")
+
+    assert (
+        main(["dataset", str(source), str(no_course_data / "out"), "--classes", "dog", "cat"]) == 0
+    )
+    assert "labels: 0 = dog, 1 = cat" in capsys.readouterr().out
+    train_x, train_y, test_x, test_y, classes = load_data(no_course_data / "out")
+    assert list(classes) == [b"dog", b"cat"]
+    assert train_x.shape == (6, 64, 64, 3) and test_x.shape == (4, 64, 64, 3)
+    np.testing.assert_array_equal(train_y, [[0, 0, 0, 1, 1, 1]])
+    np.testing.assert_array_equal(test_y, [[0, 0, 1, 1]])
+    assert np.all(train_x[0] == red)
+    assert np.abs(test_x[-1].astype(int) - blue).max() <= 3  # JPEG is lossy
+
+
+def test_cli_fails_clearly_on_a_missing_class_folder(no_course_data, capsys):
+    save_picture(no_course_data / "pictures/train/cat/a.png", (0, 0, 0), (10, 10))
+    assert main(["dataset", str(no_course_data / "pictures"), str(no_course_data / "out")]) == 1
+    error = capsys.readouterr().err
+    assert "pictures/train/non-cat: folder not found" in error

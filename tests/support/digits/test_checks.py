@@ -1,0 +1,234 @@
+"""Lesson 3's visible checks: their expected numbers are right, and they explain every failure.
+
+The numbers typed into ``support/digits/checks.py`` are re-derived here independently (scipy's
+softmax, loops, hand-written passes). Then every check must pass the solved functions and fail
+the untouched release functions and typical wrong implementations with a message naming the
+problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from scipy.special import softmax as scipy_softmax
+
+from autograder.authoring.placeholders import replace_solution_blocks
+from autograder.grading.reference import load_reference, reference_sources
+from support.checks import CheckFailed
+from support.digits import checks as checks
+from support.digits import fixtures as fixtures
+from tests.helpers.digits import (
+    NAMES,
+    cost_loop,
+    forward,
+    independent_training,
+    mutant,
+    namespace_with_reference,
+    reference_listing_initialiser,
+)
+
+
+@pytest.fixture(scope="module")
+def ref() -> SimpleNamespace:
+    return load_reference("digits")
+
+
+def released(name: str) -> Callable:
+    """The function as a student first sees it: solution lines turned into placeholders."""
+    source, blocks = replace_solution_blocks(reference_sources("digits")[1][name])
+    assert blocks > 0
+    namespace = namespace_with_reference()
+    exec(source, namespace)
+    return namespace[name]
+
+
+# ------------------------------------------------------------------------ the typed-in numbers
+
+
+def test_softmax_numbers_match_scipy():
+    np.testing.assert_allclose(
+        checks.SOFTMAX_DOCUMENTED, scipy_softmax(fixtures.softmax_test_case(), axis=0), atol=1e-8
+    )
+    np.testing.assert_allclose(
+        checks.SOFTMAX_LARGE,
+        scipy_softmax(fixtures.softmax_large_scores_test_case(), axis=0),
+        atol=1e-8,
+    )
+
+
+def test_cost_numbers_match_the_double_sum():
+    assert checks.COST_DOCUMENTED == pytest.approx(cost_loop(*fixtures.compute_cost_test_case()))
+    assert checks.COST_ZERO_PROBABILITY == pytest.approx(
+        -(np.log(0.8) + np.log(0.9)) / 2, rel=1e-12
+    )
+
+
+@pytest.mark.parametrize(
+    "dims, expected",
+    [([5, 4, 3], checks.INIT_DOCUMENTED), ([2, 3, 1, 2], checks.INIT_THREE_LAYERS)],
+)
+def test_initialisation_numbers_are_seed_3_draws_in_order(dims, expected):
+    np.random.seed(3)
+    for l in range(1, len(dims)):
+        np.testing.assert_allclose(
+            expected[f"W{l}"], np.random.randn(dims[l], dims[l - 1]) * 0.01, atol=1e-8
+        )
+        np.testing.assert_allclose(expected[f"b{l}"], np.random.randn(dims[l], 1) * 0.01, atol=1e-8)
+
+
+def test_spec_documented_first_weights_agree():
+    """SPEC's lesson 1 W1 for [5, 4, 3] comes from the same first 20 draws after seed 3."""
+    assert checks.INIT_DOCUMENTED["W1"][0] == [
+        0.01788628,
+        0.0043651,
+        0.00096497,
+        -0.01863493,
+        -0.00277388,
+    ]
+
+
+def test_forward_numbers_match_an_independent_pass():
+    for case, expected in [
+        (fixtures.forward_propagation_test_case(), checks.FORWARD_DOCUMENTED),
+        (fixtures.forward_propagation_three_layer_test_case(), checks.FORWARD_THREE_LAYERS),
+    ]:
+        np.testing.assert_allclose(expected, forward(*case), atol=1e-8)
+
+
+def backward_by_hand(AL, Y, caches, activations):
+    """The chain rule written out layer by layer, with derivatives taken from Z."""
+    derivative = {"relu": lambda Z: (Z > 0) * 1.0, "tanh": lambda Z: 1 - np.tanh(Z) ** 2}
+    m = Y.shape[1]
+    grads = {}
+    dZ = AL - Y
+    for l in range(len(caches), 0, -1):
+        (A_prev, W, _), _ = caches[l - 1]
+        grads[f"dW{l}"] = dZ @ A_prev.T / m
+        grads[f"db{l}"] = dZ.sum(axis=1, keepdims=True) / m
+        if l > 1:
+            grads[f"dA{l - 1}"] = W.T @ dZ
+            dZ = grads[f"dA{l - 1}"] * derivative[activations[l - 2]](caches[l - 2][1])
+    return grads
+
+
+def test_backward_numbers_match_the_chain_rule_by_hand():
+    for case, expected in [
+        (fixtures.backward_propagation_test_case(), checks.BACKWARD_DOCUMENTED),
+        (fixtures.backward_propagation_three_layer_test_case(), checks.BACKWARD_THREE_LAYERS),
+    ]:
+        grads = backward_by_hand(*case)
+        assert set(grads) == set(expected)
+        for key, value in expected.items():
+            np.testing.assert_allclose(value, grads[key], atol=1e-8)
+
+
+def test_update_numbers_are_spec_and_the_formula():
+    parameters, grads, rate = fixtures.update_parameters_test_case()
+    for key, value in checks.UPDATE_PARAMETERS_DOCUMENTED.items():
+        np.testing.assert_allclose(value, parameters[key] - rate * grads[f"d{key}"], atol=1e-8)
+
+
+def test_predict_numbers_are_the_argmax():
+    X, parameters, activations = fixtures.predict_test_case()
+    assert checks.PREDICT_DOCUMENTED == forward(X, parameters, activations).argmax(0).tolist()
+
+
+def test_model_numbers_match_an_independent_training_loop():
+    X, Y, dims, _ = fixtures.neural_network_model_test_case()
+    parameters, costs, accuracies = independent_training(X, Y, dims, 0.5, 50)
+    assert checks.MODEL_DOCUMENTED["first cost"] == pytest.approx(costs[0], rel=1e-12)
+    assert checks.MODEL_DOCUMENTED["last cost"] == pytest.approx(costs[-1], rel=1e-10)
+    assert accuracies[-1] == 0.75
+    np.testing.assert_allclose(checks.MODEL_DOCUMENTED_B2, parameters["b2"], atol=1e-8)
+    parameters, costs, accuracies = independent_training(X, Y, dims, 0.1, 3)
+    np.testing.assert_allclose(checks.MODEL_THREE_STEPS_COSTS, costs, rtol=1e-12)
+    np.testing.assert_allclose(checks.MODEL_THREE_STEPS_B1, parameters["b1"], atol=1e-8)
+    assert accuracies == [5 / 12] * 3
+
+
+def test_first_model_cost_is_close_to_ln_of_the_classes():
+    assert checks.MODEL_DOCUMENTED["first cost"] == pytest.approx(np.log(3), abs=1e-4)
+
+
+# ------------------------------------------------------------------------------ the checks
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solved_function_passes(ref, name, capsys):
+    getattr(checks, f"{name}_test")(getattr(ref, name))
+    assert "All tests passed" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_untouched_release_function_fails_pointing_at_the_placeholder(name):
+    with pytest.raises(CheckFailed) as failure:
+        getattr(checks, f"{name}_test")(released(name))
+    assert "None" in str(failure.value), str(failure.value)
+
+
+MISTAKES = [
+    (
+        "one_hot_encoding",
+        ("np.eye(num_classes)[:, labels]", "np.eye(num_classes)[labels]"),
+        "Y has shape (6, 10); expected (10, 6) (transposed?)",
+    ),
+    (
+        "softmax",
+        ("np.max(Z, axis=0, keepdims=True)", "np.max(Z)"),
+        "subtract each column's own maximum",
+    ),
+    ("softmax", ("axis=0", "axis=1"), "A has wrong values"),
+    (
+        "compute_cost",
+        ("np.log(true_class_probabilities)", "Y * np.log(AL)"),
+        "0 * log(0) gave nan",
+    ),
+    ("compute_cost", ("-np.sum(np.log", "np.sum(np.log"), "cost is -0.56344873"),
+    (
+        "initialize_parameters",
+        ("np.random.randn(layer_dims[l], 1) * 0.01", "np.zeros((layer_dims[l], 1))"),
+        "b1 has wrong values",
+    ),
+    ("initialize_parameters", reference_listing_initialiser, "unexpected keys ['W3', 'b3']"),
+    ("forward_propagation", ("activations[l - 1]", "activations[l - 2]"), "AL has wrong values"),
+    ("forward_propagation", ("A_prev = A\n", "A_prev = X\n"), "raised ValueError"),
+    ("backward_propagation", ("np.dot(dZ, A_prev.T) / m", "np.dot(dZ, A_prev.T)"), "dW1"),
+    ("backward_propagation", ("dZ = AL - Y", "dZ = Y - AL"), "dW1 has wrong values"),
+    (
+        "backward_propagation",
+        ('grads["dA" + str(l - 1)]', 'grads["dA" + str(l)]'),
+        "layer l's dA_prev goes under 'dA' + str(l - 1)",
+    ),
+    ("update_parameters", (" - learning_rate", " + learning_rate"), "W1 has wrong values"),
+    ("predict", ("np.argmax(AL, axis=0)", "np.argmax(AL, axis=1)"), "predictions has shape (3,)"),
+    (
+        "neural_network_model",
+        ("parameters = update_parameters(", "new_parameters = update_parameters("),
+        "costs[-1]",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "name, change, message",
+    MISTAKES,
+    ids=[f"{name}-{i}" for i, (name, _, _) in enumerate(MISTAKES)],
+)
+def test_wrong_implementation_fails_with_a_clear_message(name, change, message):
+    function = change if callable(change) else mutant(name, *change)
+    with pytest.raises(CheckFailed) as failure:
+        getattr(checks, f"{name}_test")(function)
+    assert message in str(failure.value), str(failure.value)
+
+
+def test_a_modified_input_is_reported():
+    def softmax_in_place(Z):
+        Z -= Z.max(axis=0, keepdims=True)
+        e = np.exp(Z)
+        return e / e.sum(axis=0, keepdims=True), Z
+
+    with pytest.raises(CheckFailed, match="modified in place"):
+        checks.softmax_test(softmax_in_place)
