@@ -5,7 +5,8 @@ Run from the repository root with the kit's virtual environment:
     .venv/bin/python benchmarks/bench_grading.py [--count 200] [--skip-nbgrader]
 
 The batch mixes right submissions (the solved notebook), realistic wrong ones (every recipe of
-``autograder.lessons.step_by_step.mistakes``) and looping ones (an infinite loop at the top level of a solution cell).
+``autograder.lessons.step_by_step.mistakes``) and looping ones (an infinite loop at the top level
+of a solution cell).
 The same files are graded by ``dnnkit grade`` and, in a throwaway nbgrader course under /tmp, by
 ``nbgrader autograde``. Figures and ratios are printed; nothing is asserted.
 """
@@ -79,7 +80,7 @@ def checked(command: list[str]) -> float:
 
 
 def single_latency(solved: Path, repeats: int) -> tuple[list[float], list[float], list[float]]:
-    """Wall time of grading one submission: `dnnkit grade`, `python -m autograder.cli grade`, Python."""
+    """Wall time of grading one submission: `dnnkit grade`, `python -m autograder.cli`, Python."""
     options = [str(solved), "--assignment", ASSIGNMENT, "--json"]
     shell = [checked([str(BIN / "dnnkit"), "grade", *options]) for _ in range(repeats)]
     module = [

@@ -24,8 +24,10 @@ import io
 import multiprocessing
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from multiprocessing.synchronize import Event as EventType
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +38,9 @@ DEEP = [12288, 20, 7, 5, 1]
 LEARNING_RATE = 0.0075
 
 
-def plain_train(X: np.ndarray, Y: np.ndarray, dims, init: str, iterations: int) -> list[str]:
+def plain_train(
+    X: np.ndarray, Y: np.ndarray, dims: list[int], init: str, iterations: int
+) -> list[str]:
     """Gradient descent written plainly; returns the printed cost lines of the lesson."""
     np.random.seed(1)
     L = len(dims) - 1
@@ -74,7 +78,9 @@ def plain_train(X: np.ndarray, Y: np.ndarray, dims, init: str, iterations: int) 
     return lines
 
 
-def kit_train(model, X: np.ndarray, Y: np.ndarray, dims, iterations: int) -> list[str]:
+def kit_train(
+    model: Callable[..., Any], X: np.ndarray, Y: np.ndarray, dims: list[int], iterations: int
+) -> list[str]:
     """Run a solved-notebook model with printing on; return its cost values as printed."""
     output = io.StringIO()
     with contextlib.redirect_stdout(output), contextlib.redirect_stderr(io.StringIO()):
@@ -82,7 +88,7 @@ def kit_train(model, X: np.ndarray, Y: np.ndarray, dims, iterations: int) -> lis
     return [line.split(": ")[1] for line in output.getvalue().splitlines() if "Cost after" in line]
 
 
-def timed(function, *args):
+def timed(function: Callable[..., Any], *args: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = function(*args)
     return time.perf_counter() - start, result
@@ -99,7 +105,7 @@ def load_training_set(directory: str | None) -> tuple[np.ndarray, np.ndarray, st
     return X, train_y, said.getvalue().strip()
 
 
-def spin(stop) -> None:
+def spin(stop: EventType) -> None:
     while not stop.is_set():
         sum(range(10_000))
 
@@ -121,7 +127,7 @@ def machine_load(load: str) -> Iterator[None]:
         spinner.join()
 
 
-def compare(X, Y, iterations: int) -> list[tuple[str, float, float, bool]]:
+def compare(X: np.ndarray, Y: np.ndarray, iterations: int) -> list[tuple[str, float, float, bool]]:
     """Train both models both ways; one row (model, plain s, kit s, same printed costs) each."""
     from autograder.grading.reference import load_reference
 

@@ -111,7 +111,7 @@ class CodeHerePlaceholders(ClearSolutions):
     begin_solution_delimeter = Unicode(BEGIN_SOLUTION).tag(config=True)
     end_solution_delimeter = Unicode(END_SOLUTION).tag(config=True)
 
-    def _replace_solution_region(self, cell: NotebookNode, language: str) -> bool:
+    def _replace_solution_region(self, cell: NotebookNode, _language: str) -> bool:
         if cell.cell_type != "code":
             return False
         try:
@@ -120,11 +120,13 @@ class CodeHerePlaceholders(ClearSolutions):
             raise PlaceholderError(f"cell `{graded_function_name(cell)}`: {error}") from error
         return blocks > 0
 
-    def preprocess_cell(self, cell: NotebookNode, resources: dict, cell_index: int):
-        if utils.is_solution(cell) and cell.cell_type == "code":
-            if BEGIN_SOLUTION not in cell.source:
-                raise PlaceholderError(
-                    f"solution cell `{graded_function_name(cell)}` has no `{BEGIN_SOLUTION}` block;"
-                    " nbgrader would blank the whole cell"
-                )
+    def preprocess_cell(
+        self, cell: NotebookNode, resources: dict, cell_index: int
+    ) -> tuple[NotebookNode, dict]:
+        is_code_solution = utils.is_solution(cell) and cell.cell_type == "code"
+        if is_code_solution and BEGIN_SOLUTION not in cell.source:
+            raise PlaceholderError(
+                f"solution cell `{graded_function_name(cell)}` has no `{BEGIN_SOLUTION}` block;"
+                " nbgrader would blank the whole cell"
+            )
         return super().preprocess_cell(cell, resources, cell_index)

@@ -16,7 +16,7 @@ from autograder.course.paths import KIT
 from autograder.grading.samples import grade_samples
 
 
-def run(args: argparse.Namespace) -> int:
+def run(_args: argparse.Namespace) -> int:
     print("== 1. Build the student releases")
     try:
         for folder in release(course=KIT):

@@ -2,8 +2,9 @@
 
 How to write a hidden test module
 ---------------------------------
-Each assignment has one module, ``autograder/lessons/<assignment id>/hidden_tests.py``; the grader finds it by
-id (``load_hidden_tests``), so adding a lesson needs no change to the grader. The module defines::
+Each assignment has one module, ``autograder/lessons/<assignment id>/hidden_tests.py``; the
+grader finds it by id (``load_hidden_tests``), so adding a lesson needs no change to the grader.
+The module defines::
 
     FUNCTIONS: dict[str, GradedFunction]   # graded function name -> its hidden tests
 
@@ -93,7 +94,7 @@ class Outcome:
 
 
 def load_hidden_tests(assignment_id: str) -> dict[str, GradedFunction]:
-    """Import ``autograder.lessons.<assignment_id>.hidden_tests`` and return its ``FUNCTIONS`` registry."""
+    """Import ``autograder.lessons.<assignment_id>.hidden_tests``; return its ``FUNCTIONS``."""
     if not ASSIGNMENT_ID.fullmatch(assignment_id):
         raise ValueError(f"not an assignment id: {assignment_id!r}")
     module = importlib.import_module(f"autograder.lessons.{assignment_id}.hidden_tests")

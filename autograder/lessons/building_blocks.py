@@ -32,10 +32,12 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     return grad
 
 
-def wrong_update(layers: Callable[[int], range], sign: float = -1.0, biases: bool = True):
+def wrong_update(
+    layers: Callable[[int], range], sign: float = -1.0, biases: bool = True
+) -> Callable[..., dict]:
     """A known-mistake output: gradient descent over the wrong layers, sign or parameters."""
 
-    def wrong(ref, parameters, grads, learning_rate):
+    def wrong(_ref: object, parameters: dict, grads: dict, learning_rate: float) -> dict:
         updated = dict(parameters)
         for l in layers(len(parameters) // 2):
             updated[f"W{l}"] = parameters[f"W{l}"] + sign * learning_rate * grads[f"dW{l}"]

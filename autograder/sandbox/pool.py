@@ -1,7 +1,8 @@
 """The grader's side of the sandbox: a pool of zygote processes that run jobs in confined children.
 
-One zygote per worker (``autograder.sandbox.zygote``); a job is a directory holding ``job.json`` and the
-case arguments, and :meth:`SandboxPool.run` returns how the child ended (exit code, timeout, time).
+One zygote per worker (``autograder.sandbox.zygote``); a job is a directory laid out as
+``autograder.sandbox.protocol`` says, and :meth:`SandboxPool.run` returns how the child ended
+(exit code, timeout, time).
 Reading what the child wrote is up to the caller, with ``autograder.sandbox.transport``.
 """
 

@@ -1,9 +1,9 @@
 """The sandbox's process factory: imports numpy once, then forks one confined child per job.
 
-Started by ``autograder.sandbox.pool`` as ``python -m autograder.sandbox.zygote``. It reads one
-JSON request per line on stdin and answers one JSON line on stdout. Forking from a warm process keeps a job at
-a few milliseconds instead of the ~150 ms a fresh interpreter with numpy needs. The zygote never
-sees expected outputs; it only learns a job directory and limits.
+Started by ``autograder.sandbox.pool`` as ``python -m autograder.sandbox.zygote``. It reads one JSON
+request per line on stdin and answers one JSON line on stdout. Forking from a warm process keeps a
+job at a few milliseconds instead of the ~150 ms a fresh interpreter with numpy needs. The zygote
+never sees expected outputs; it only learns a job directory and limits.
 
 A child, before any student code runs: starts its own session (so the whole group can be killed),
 points stdin at /dev/null and stdout/stderr at a capped file, closes every other descriptor,
@@ -19,6 +19,7 @@ reference cells to compile once for all children.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import json
@@ -139,10 +140,8 @@ def supervise(request: dict) -> dict:
     pidfd = os.pidfd_open(pid)
     ready, _, _ = select.select([pidfd], [], [], request["wall_seconds"])
     timed_out = not ready
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)  # the whole group: nothing it started may linger
-    except ProcessLookupError:
-        pass
     _, status, usage = os.wait4(pid, 0)
     os.close(pidfd)
     return {

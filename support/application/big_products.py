@@ -13,13 +13,13 @@ time. Two measures make them faster:
   thread. :func:`dot` times each big product and keeps to the thread count that has been faster
   lately (:class:`ThreadChooser`), since the load changes while a model trains.
 
-Neither measure changes a printed digit of the lesson. Padded products differ from unpadded ones
-in the last bit only. Whether two threads give the same bits as one depends on the BLAS kernels
-(on AVX-512 kernels a 20 x 12288 by 12288 x 209 product differs in its last column), so the first
+Neither measure changes a printed digit of the lesson. Padded products differ from unpadded ones in
+the last bit only. Whether two threads give the same bits as one depends on the BLAS kernels (on
+AVX-512 kernels a 20 x 12288 by 12288 x 209 product differs in its last column), so the first
 multi-threaded product of each shape is checked against one thread, and a shape whose bits differ
-stays on one thread for good: a run's numbers never depend on the machine's load. Small products (and anything but two float64
-matrices) go straight to :func:`numpy.dot` and never touch the BLAS settings, so the tiny cases
-used for grading run anywhere.
+stays on one thread for good: a run's numbers never depend on the machine's load. Small products
+(and anything but two float64 matrices) go straight to :func:`numpy.dot` and never touch the BLAS
+settings, so the tiny cases used for grading run anywhere.
 """
 
 from __future__ import annotations

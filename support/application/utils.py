@@ -9,8 +9,8 @@ faster:
   so the first layer's backward step can skip it; for a 12288-feature input that product is as
   large as the forward one and allocates a 20 MB array on every iteration;
 - the big products (a few rows of weights times the 12288 x m training set) go through
-  :func:`support.application.big_products.dot`, which pads the few rows to a multiple of four and picks the
-  number of BLAS threads by timing, so that training neither crawls on an edge kernel nor
+  :func:`support.application.big_products.dot`, which pads the few rows to a multiple of four and
+  picks the number of BLAS threads by timing, so that training neither crawls on an edge kernel nor
   collapses when the machine's other core is busy.
 
 Caches keep the layout of lesson 1: a layer's cache is ``((A_prev, W, b), Z)``.
@@ -234,7 +234,7 @@ def print_mislabeled_images(
     if not shown:
         print("No mislabeled pictures.")
         return wrong
-    side = int(round(np.sqrt(X.shape[0] / 3)))
+    side = round(np.sqrt(X.shape[0] / 3))
     columns = min(len(shown), 4)
     rows = -(-len(shown) // columns)
     figure, axes = plt.subplots(rows, columns, figsize=(3 * columns, 3.2 * rows), squeeze=False)

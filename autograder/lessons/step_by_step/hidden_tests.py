@@ -9,6 +9,7 @@ outputs come from the solved notebook (see ``autograder.grading.schema`` for the
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from support.testCases import (
     LINEAR_FORWARD_DOCUMENTED_Z,
     UPDATE_PARAMETERS_DOCUMENTED,
 )
+
+# The solved notebook's functions by name, as mistake recipes receive them.
+Reference = SimpleNamespace
 
 # ----------------------------------------------------------------------------- argument builders
 
@@ -112,7 +116,7 @@ def _cost(AL: np.ndarray, Y: np.ndarray) -> float:
     return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
 
 
-def _fingerprint(value) -> tuple:
+def _fingerprint(value: object) -> tuple:
     """A hashable summary of nested arguments, to reuse numerical gradients across submissions."""
     if isinstance(value, np.ndarray):
         return (value.shape, value.tobytes())
@@ -204,7 +208,7 @@ def _consistent_network(seed: int, dims: list[int], m: int) -> tuple:
 @_memoized
 def _network_numeric(args: tuple) -> dict:
     """Finite differences of the cost with respect to every W, b and (times m) the input X."""
-    AL, Y, caches = args
+    _, Y, caches = args  # AL is recomputed from the caches
     X = np.array(caches[0][0][0], dtype=float)
     parameters = {}
     for l, ((_, W, b), _) in enumerate(caches, start=1):
@@ -241,7 +245,7 @@ def _seeded(seed: int, draw: Callable[..., np.ndarray]) -> Callable[..., dict]:
     return parameters_for
 
 
-def _bias_not_column(ref, args, got) -> bool:
+def _bias_not_column(_ref: Reference, _args: tuple, got: dict) -> bool:
     return any(np.ndim(value) == 1 for key, value in got.items() if key.startswith("b"))
 
 
@@ -259,16 +263,20 @@ def _drop_last_layer(parameters: dict) -> dict:
 
 
 INITIALIZE_MISTAKES = (
-    Mistake(RANDN_HINT, output=lambda ref, *a: _seeded(1, lambda *s: np.random.rand(*s) * 0.01)(a)),
-    Mistake(SCALE_HINT, output=lambda ref, *a: _seeded(1, np.random.randn)(a)),
-    Mistake(SEED_HINT, output=lambda ref, *a: _seeded(3, lambda *s: np.random.randn(*s) * 0.01)(a)),
+    Mistake(
+        RANDN_HINT, output=lambda _ref, *a: _seeded(1, lambda *s: np.random.rand(*s) * 0.01)(a)
+    ),
+    Mistake(SCALE_HINT, output=lambda _ref, *a: _seeded(1, np.random.randn)(a)),
+    Mistake(
+        SEED_HINT, output=lambda _ref, *a: _seeded(3, lambda *s: np.random.randn(*s) * 0.01)(a)
+    ),
     Mistake(BIAS_HINT, test=_bias_not_column),
 )
 
 DEEP_MISTAKES = (
-    Mistake(RANDN_HINT, output=lambda ref, d: _seeded(3, lambda *s: np.random.rand(*s) * 0.01)(d)),
-    Mistake(SCALE_HINT, output=lambda ref, d: _seeded(3, np.random.randn)(d)),
-    Mistake(SEED_HINT, output=lambda ref, d: _seeded(1, lambda *s: np.random.randn(*s) * 0.01)(d)),
+    Mistake(RANDN_HINT, output=lambda _ref, d: _seeded(3, lambda *s: np.random.rand(*s) * 0.01)(d)),
+    Mistake(SCALE_HINT, output=lambda _ref, d: _seeded(3, np.random.randn)(d)),
+    Mistake(SEED_HINT, output=lambda _ref, d: _seeded(1, lambda *s: np.random.randn(*s) * 0.01)(d)),
     Mistake(
         "the last layer is missing: loop over l = 1 ... L, i.e. range(1, len(layer_dims))",
         output=lambda ref, d: _drop_last_layer(ref.initialize_parameters_deep(d)),
@@ -277,10 +285,10 @@ DEEP_MISTAKES = (
 )
 
 LINEAR_FORWARD_MISTAKES = (
-    Mistake("Z = W A + b: the bias b is missing", output=lambda ref, A, W, b: (W @ A, (A, W, b))),
+    Mistake("Z = W A + b: the bias b is missing", output=lambda _ref, A, W, b: (W @ A, (A, W, b))),
     Mistake(
         "the cache must be the tuple (A, W, b), in that order",
-        test=lambda ref, args, got: (
+        test=lambda _ref, args, got: (
             len(got[1]) == 3
             and all(np.array_equal(x, y) for x, y in zip(got[1], args[1::-1], strict=False))
         ),
@@ -310,7 +318,7 @@ LINEAR_ACTIVATION_FORWARD_MISTAKES = (
 
 
 def _forward_with(activations: Callable[[int, int], str]) -> Callable:
-    def wrong(ref, X, parameters):
+    def wrong(ref: Reference, X: np.ndarray, parameters: dict) -> tuple[np.ndarray, list]:
         L = len(parameters) // 2
         A, caches = X, []
         for l in range(1, L + 1):
@@ -325,11 +333,11 @@ def _forward_with(activations: Callable[[int, int], str]) -> Callable:
 L_MODEL_FORWARD_MISTAKES = (
     Mistake(
         "hidden layers use relu and only the last layer uses sigmoid",
-        output=_forward_with(lambda l, L: "sigmoid"),
+        output=_forward_with(lambda _l, _L: "sigmoid"),
     ),
     Mistake(
         "the last layer uses sigmoid, not relu",
-        output=_forward_with(lambda l, L: "relu"),
+        output=_forward_with(lambda _l, _L: "relu"),
     ),
     Mistake(
         "the activations are swapped: relu for layers 1 ... L-1, sigmoid for layer L",
@@ -342,7 +350,7 @@ L_MODEL_FORWARD_MISTAKES = (
 )
 
 
-def _saturated_nan(ref, args, got) -> bool:
+def _saturated_nan(_ref: Reference, args: tuple, got: object) -> bool:
     AL = args[0]
     return bool(np.any((AL == 0) | (AL == 1))) and not np.isfinite(float(np.squeeze(got)))
 
@@ -357,7 +365,7 @@ COST_MISTAKES = (
     ),
     Mistake(
         "the (1 - Y) * log(1 - AL) term is missing",
-        output=lambda ref, AL, Y: -np.sum(Y * np.log(AL)) / Y.shape[1],
+        output=lambda _ref, AL, Y: -np.sum(Y * np.log(AL)) / Y.shape[1],
     ),
     Mistake(
         "AL holds exact 0s or 1s here (a saturated sigmoid) and 0 * log(0) gave nan or inf: treat "
@@ -367,13 +375,13 @@ COST_MISTAKES = (
 )
 
 
-def _without_one_over_m(ref, dZ, cache):
+def _without_one_over_m(ref: Reference, dZ: np.ndarray, cache: tuple) -> tuple:
     dA_prev, dW, db = ref.linear_backward(dZ, cache)
     m = dZ.shape[1]
     return dA_prev, dW * m, db * m
 
 
-def _db_over_wrong_axis(ref, args, got) -> bool:
+def _db_over_wrong_axis(_ref: Reference, args: tuple, got: tuple) -> bool:
     units, examples = args[0].shape
     return np.shape(got[2]) in ((1, examples), (examples,)) and examples != 1 != units
 
@@ -392,7 +400,7 @@ LINEAR_BACKWARD_MISTAKES = (
 
 
 def _backward_with(activation_of: Callable[[str], str]) -> Callable:
-    def wrong(ref, dA, cache, activation):
+    def wrong(ref: Reference, dA: np.ndarray, cache: tuple, activation: str) -> tuple:
         backward = sigmoid_backward if activation_of(activation) == "sigmoid" else relu_backward
         return ref.linear_backward(backward(dA, cache[1]), cache[0])
 
@@ -407,12 +415,12 @@ LINEAR_ACTIVATION_BACKWARD_MISTAKES = (
     ),
     Mistake(
         "first turn dA into dZ with the activation's backward (relu_backward or sigmoid_backward)",
-        output=lambda ref, dA, cache, activation: ref.linear_backward(dA, cache[0]),
+        output=lambda ref, dA, cache, _activation: ref.linear_backward(dA, cache[0]),
     ),
 )
 
 
-def _shifted_keys(ref, AL, Y, caches):
+def _shifted_keys(ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
     grads = ref.L_model_backward(AL, Y, caches)
     return {
         (f"dA{int(key[2:]) + 1}" if key.startswith("dA") else key): value
@@ -420,7 +428,7 @@ def _shifted_keys(ref, AL, Y, caches):
     }
 
 
-def _all_sigmoid(ref, AL, Y, caches):
+def _all_sigmoid(ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
     Y = Y.reshape(AL.shape)
     grads, dA = {}, -(Y / AL - (1 - Y) / (1 - AL))
     for l in reversed(range(1, len(caches) + 1)):
@@ -431,7 +439,7 @@ def _all_sigmoid(ref, AL, Y, caches):
     return grads
 
 
-def _without_layer_one(ref, AL, Y, caches):
+def _without_layer_one(ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
     grads = ref.L_model_backward(AL, Y, caches)
     return {key: value for key, value in grads.items() if key not in ("dW1", "db1", "dA0")}
 

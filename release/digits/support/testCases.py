@@ -10,17 +10,17 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "linear_forward_test_case",
-    "linear_activation_forward_test_case",
+    "L_model_backward_test_case",
+    "L_model_backward_test_case_3layers",
     "L_model_forward_test_case",
     "L_model_forward_test_case_2hidden",
     "compute_cost_test_case",
-    "linear_backward_test_case",
     "linear_activation_backward_test_case",
-    "L_model_backward_test_case",
-    "L_model_backward_test_case_3layers",
-    "update_parameters_test_case",
+    "linear_activation_forward_test_case",
+    "linear_backward_test_case",
+    "linear_forward_test_case",
     "print_grads",
+    "update_parameters_test_case",
 ]
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from autograder.grading.reference import load_reference
-from support.step_by_step import checks
 from support.checks import CheckFailed
 from support.dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
+from support.step_by_step import checks
 from tests.helpers.data import ROOT
 
 NAMES = [

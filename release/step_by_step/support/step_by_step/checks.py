@@ -379,7 +379,9 @@ def update_parameters_test(target: Callable[..., Any]) -> None:
     def verify(expected: dict[str, Any]) -> Callable[[Any], None]:
         return lambda parameters: expect_arrays("parameters", parameters, expected)
 
-    def update_keeping_grads(f: Callable[..., Any], parameters: dict, grads: dict, rate: float):
+    def update_keeping_grads(
+        f: Callable[..., Any], parameters: dict, grads: dict, rate: float
+    ) -> Any:
         verify_grads = unchanged(grads)
         result = f(parameters, grads, rate)
         verify_grads()
