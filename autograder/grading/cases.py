@@ -1,8 +1,8 @@
 """Hidden cases made ready to grade: arguments built and expected outputs computed, once.
 
 Both grading paths use this: ``dnnkit grade`` (student code in a sandbox) and
-``autograder.grading.inline`` (student code in the notebook's own kernel, for nbgrader). Expected outputs
-are the solved notebook's answers on each case's arguments, computed in the trusted process.
+``autograder.grading.inline`` (student code in the notebook's own kernel, for nbgrader). Expected
+outputs are the solved notebook's answers on each case's arguments, computed in the trusted process.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 
 from autograder.grading.judge import judge
 from autograder.grading.reference import load_reference
+from autograder.grading.results import CaseFailure
 from autograder.grading.schema import GradedFunction, HiddenCase, Outcome, load_hidden_tests
 from autograder.sandbox.protocol import FIRST_SEED, SECOND_SEED
 from autograder.sandbox.transport import digest
@@ -51,8 +52,8 @@ def prepared_cases(assignment_id: str, function_name: str) -> tuple[PreparedCase
 
 def judge_prepared(
     assignment_id: str, function_name: str, prepared: PreparedCase, outcome: Outcome
-) -> list[str]:
-    """The problems of one case (empty when it passed), decided in this trusted process."""
+) -> CaseFailure | None:
+    """Decide one case in this trusted process: None when it passed, else its failure."""
     spec: GradedFunction = load_hidden_tests(assignment_id)[function_name]
     try:
         return judge(
@@ -64,7 +65,8 @@ def judge_prepared(
             load_reference(assignment_id),
         )
     except Exception as error:  # whatever came back, one odd output must not stop the grading
-        return [f"the grader could not check what your function returned ({type(error).__name__})"]
+        problem = f"the grader could not check what your function returned ({type(error).__name__})"
+        return CaseFailure(prepared.case.name, (problem,))
 
 
 def run_in_process(function: Callable[..., Any], prepared: PreparedCase, rerun: bool) -> Outcome:

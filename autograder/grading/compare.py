@@ -139,9 +139,7 @@ def compare_outputs(
 def pick(value: Any, path: Sequence[Any]) -> Any:
     """Follow a path of keys and indices into a nested output; raise LookupError if absent."""
     for step in path:
-        if isinstance(value, Mapping):
-            value = value[step]
-        elif isinstance(value, tuple | list | np.ndarray):
+        if isinstance(value, Mapping | tuple | list | np.ndarray):
             value = value[step]
         else:
             raise LookupError(step)
@@ -151,8 +149,5 @@ def pick(value: Any, path: Sequence[Any]) -> Any:
 def label_of(outputs: str | tuple[str, ...], path: Sequence[Any]) -> str:
     """Name the part of the output a path points at, as the student would write it."""
     steps = list(path)
-    if isinstance(outputs, str):
-        text = outputs
-    else:
-        text = outputs[steps.pop(0)]
+    text = outputs if isinstance(outputs, str) else outputs[steps.pop(0)]
     return text + "".join(f"[{step!r}]" for step in steps)

@@ -4,19 +4,16 @@ For every graded function of every submission, the grader writes a job (the func
 imports, the kit's reference code for the *other* graded functions, the hidden cases' arguments),
 runs it in a confined child (``autograder.sandbox``), reads back plain data and decides here,
 in the trusted process, whether each case passed. One broken, looping or hostile function costs
-only its own points.
+only its own points. The pieces live elsewhere: the prepared assignment in ``assignment``, the
+job directory in ``jobs``, deciding a case in ``judge``, the result model in ``results``.
 """
 
 from __future__ import annotations
 
 import ast
-import json
 import os
 import re
-import shutil
-import signal
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,56 +21,21 @@ from pathlib import Path
 from tqdm import tqdm
 
 from autograder.course.notebooks import NotebookError, find_graded_cells, read_notebook
-from autograder.grading.cases import PreparedCase, judge_prepared, prepared_cases
-from autograder.grading.judge import format_case
-from autograder.grading.reference import reference_sources
-from autograder.grading.results import FunctionResult, SubmissionResult
-from autograder.grading.schema import GradedFunction, Outcome, load_hidden_tests
-from autograder.sandbox import transport
-from autograder.sandbox.pool import SandboxPool
-from autograder.sandbox.protocol import (
-    CELL_FILE,
-    KIT_HELPERS,
-    OUTPUT_FILE,
-    OWN_HELPERS,
-    RERUN_FILE,
-    Ending,
-    JobSpec,
-    Limits,
-    args_path,
-    outcome_path,
+from autograder.grading.assignment import Assignment
+from autograder.grading.cases import judge_prepared
+from autograder.grading.jobs import (
+    describe_ending,
+    job_directory,
+    printed_anything,
+    read_cell,
+    read_outcome,
+    read_rerun,
+    write_job,
 )
-
-OUTPUT_PEEK_BYTES = 64  # enough to tell whether the function printed at all
-# Job directories live in memory when the OS offers it: many small files, written and read once.
-SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-MAX_FAILED_CASES_SHOWN = 3
-
-
-@dataclass
-class Assignment:
-    """What grading one assignment needs, prepared once per batch."""
-
-    assignment_id: str
-    specs: dict[str, GradedFunction]
-    imports: str
-    references: dict[str, str]
-    points: dict[str, float]
-    cases: dict[str, tuple[PreparedCase, ...]]
-
-    @classmethod
-    def load(cls, assignment_id: str) -> Assignment:
-        specs = load_hidden_tests(assignment_id)
-        imports, references, points = reference_sources(assignment_id)
-        missing = [name for name in specs if name not in references]
-        if missing:
-            raise NotebookError(f"the solved notebook of {assignment_id} lacks cells for {missing}")
-        cases = {name: prepared_cases(assignment_id, name) for name in specs}
-        return cls(assignment_id, specs, imports, references, points, cases)
-
-    @property
-    def names(self) -> list[str]:
-        return list(self.specs)
+from autograder.grading.reference import reference_sources
+from autograder.grading.results import CaseFailure, FunctionResult, HelperNote, SubmissionResult
+from autograder.sandbox.pool import SandboxPool
+from autograder.sandbox.protocol import KIT_HELPERS, OWN_HELPERS, Ending, Limits
 
 
 @dataclass
@@ -87,7 +49,7 @@ class Job:
     problem: str | None = None
     note: str | None = None
     result: FunctionResult | None = None
-    own_problem: str | None = None
+    own_failure: CaseFailure | None = None  # first failure with the student's own helpers
 
 
 def called_names(source: str) -> set[str]:
@@ -113,47 +75,6 @@ def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str
     return found
 
 
-def describe_ending(ending: Ending, limits: Limits) -> str:
-    """Say in words why a sandboxed run stopped before writing all its results."""
-    if ending.timed_out:
-        return f"did not finish within {limits.wall_seconds:g} s (an infinite loop?)"
-    code = ending.exit_code
-    if code in (-signal.SIGXCPU, -signal.SIGPROF):
-        return f"used more than {limits.cpu_seconds:g} s of CPU time (an infinite loop?)"
-    if code == -signal.SIGXFSZ:
-        megabytes = limits.file_bytes / 1e6
-        return f"printed or wrote more than {megabytes:g} MB (a print inside a big loop?)"
-    if code < 0:
-        return f"crashed (signal {signal.Signals(-code).name})"
-    return (
-        f"stopped the grading process (exit code {code}): do not call os._exit or sys.exit, and "
-        "leave the grader's files alone"
-    )
-
-
-def _read_json(path: Path) -> dict | None:
-    try:
-        value = json.loads(transport.read_limited(path, 100_000))
-    except (transport.TransportError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _outcome(path: Path) -> Outcome | None:
-    """Read one stored outcome, or None when the child never wrote it (or wrote garbage)."""
-    try:
-        stored = transport.load(path)
-    except transport.TransportError:
-        return None
-    if not isinstance(stored, dict):
-        return None
-    if "error" in stored:
-        return Outcome(error=str(stored["error"])[:500])
-    digests = stored.get("args_digests")
-    digests = tuple(str(d) for d in digests) if isinstance(digests, list) else None
-    return Outcome(value=stored.get("value"), args_digests=digests)
-
-
 class Grader:
     """Grades batches of submissions of one assignment with a shared pool of sandboxes."""
 
@@ -161,10 +82,6 @@ class Grader:
         self.assignment = assignment
         self.pool = pool
         self._student_cells: dict[int, dict[str, str]] = {}
-
-    def _limits(self, name: str) -> Limits:
-        spec = self.assignment.specs[name]
-        return Limits(spec.cpu_seconds, spec.wall_seconds, spec.memory_mb)
 
     def _jobs_for(self, index: int, path: Path) -> tuple[list[Job], str]:
         names = self.assignment.names
@@ -186,51 +103,40 @@ class Grader:
         self._student_cells[index] = cells.code
         return jobs, imports
 
-    def _write_job(self, directory: Path, job: Job, imports: str) -> None:
-        name = job.name
-        references = [n for n in self.assignment.references if n != name]
-        own = {h: self._student_cells[job.submission][h] for h in job.helpers}
-        cases = self.assignment.cases[name]
-        JobSpec(name, imports, references, job.code, len(cases), own).write(directory)
-        for i, prepared in enumerate(cases):
-            transport.save(args_path(directory, i), prepared.fresh_args())
-
     def _run(self, job: Job, imports: str) -> None:
         """Sandbox one function and judge it; fills ``job.result``."""
         if job.problem is not None or job.code is None:
-            job.result = self._result(job, [job.problem or "no code"], "")
+            job.result = self._result(job, not_graded=job.problem or "no code")
             return
-        directory = Path(tempfile.mkdtemp(prefix=f"dnnkit-{job.name}-", dir=SCRATCH))
         try:
-            self._write_job(directory, job, imports)
-            limits = self._limits(job.name)
-            ending = self.pool.run(str(directory), limits)
-            self._judge(job, directory, ending, limits)
+            with job_directory(job.name) as directory:
+                references = [n for n in self.assignment.references if n != job.name]
+                own = {h: self._student_cells[job.submission][h] for h in job.helpers}
+                cases = self.assignment.cases[job.name]
+                write_job(directory, job.name, imports, references, job.code, cases, own)
+                limits = self.assignment.limits(job.name)
+                ending = self.pool.run(str(directory), limits)
+                self._judge(job, directory, ending, limits)
         except Exception as error:  # a fault of the grader: report it, keep grading the rest
             print(f"dnnkit grade: internal error on {job.name}: {error!r}", file=sys.stderr)
-            job.result = self._result(job, [f"the grader failed on this function ({error})"], "")
-        finally:
-            shutil.rmtree(directory, ignore_errors=True)
+            reason = f"the grader failed on this function ({error})"
+            job.result = self._result(job, not_graded=reason)
 
     def _judge(self, job: Job, directory: Path, ending: Ending, limits: Limits) -> None:
-        try:
-            output = transport.read_limited(directory / OUTPUT_FILE, OUTPUT_PEEK_BYTES)
-        except transport.TransportError:
-            output = b""
-        printed = output.decode("utf-8", "replace")
-        cell = _read_json(directory / CELL_FILE)
+        printed = printed_anything(directory)
+        cell = read_cell(directory)
         if cell is None:
-            stopped = describe_ending(ending, limits)
-            job.result = self._result(job, [f"running your cell {stopped}"], printed)
+            reason = f"running your cell {describe_ending(ending, limits)}"
+            job.result = self._result(job, printed, not_graded=reason)
             return
         if cell.get("error"):
-            job.result = self._result(job, [str(cell["error"])[:500]], printed)
+            job.result = self._result(job, printed, not_graded=str(cell["error"])[:500])
             return
         failures = self._failures(job, directory, KIT_HELPERS, ending, limits)
-        job.result = self._result(job, failures, printed)
+        job.result = self._result(job, printed, failures)
         if not failures and job.helpers:
             own = self._failures(job, directory, OWN_HELPERS, ending, limits, stop_at_first=True)
-            job.own_problem = own[0].split("\n")[0] if own else None
+            job.own_failure = own[0] if own else None
 
     def _failures(
         self,
@@ -240,56 +146,50 @@ class Grader:
         ending: Ending,
         limits: Limits,
         stop_at_first: bool = False,
-    ) -> list[str]:
-        failures: list[str] = []
+    ) -> list[CaseFailure]:
+        failures: list[CaseFailure] = []
         for i, prepared in enumerate(self.assignment.cases[job.name]):
-            outcome = _outcome(outcome_path(directory, stage, i))
-            if outcome is None:
-                failures.append(
-                    f"[{prepared.case.name}] your function {describe_ending(ending, limits)}"
-                )
+            outcome = read_outcome(directory, stage, i)
+            if outcome is None:  # the child stopped here: say why, once
+                stopped = f"your function {describe_ending(ending, limits)}"
+                failures.append(CaseFailure(prepared.case.name, (stopped,)))
                 break
             if stage == KIT_HELPERS and i == 0:
-                rerun = _outcome(directory / RERUN_FILE)
+                rerun = read_rerun(directory)
                 if rerun is not None and rerun.error is None:
                     outcome.rerun_value, outcome.reran = rerun.value, True
-            problems = judge_prepared(self.assignment.assignment_id, job.name, prepared, outcome)
-            if problems:
-                failures.append(format_case(prepared.case.name, problems))
+            failure = judge_prepared(self.assignment.assignment_id, job.name, prepared, outcome)
+            if failure is not None:
+                failures.append(failure)
                 if stop_at_first:
                     break
         return failures
 
-    def _result(self, job: Job, failures: list[str], printed: str) -> FunctionResult:
-        points = self.assignment.points.get(job.name, 1.0)
-        total = len(self.assignment.cases[job.name])
-        lines = []
-        if job.note:
-            lines.append(f"Note: {job.note}")
-        if failures:
-            case_level = all(failure.startswith("[") for failure in failures)
-            lines.append(
-                f"Failed {len(failures)} of {total} cases." if case_level else "Not graded."
-            )
-            lines += failures[:MAX_FAILED_CASES_SHOWN]
-            if len(failures) > MAX_FAILED_CASES_SHOWN:
-                lines.append(f"... and {len(failures) - MAX_FAILED_CASES_SHOWN} more failing cases")
-        else:
-            lines.append(f"All {total} cases passed.")
-        if printed.strip():
-            lines.append("Your function printed while graded; printed output is not shown here.")
-        passed = not failures
-        return FunctionResult(job.name, points if passed else 0.0, points, "\n".join(lines), passed)
+    def _result(
+        self,
+        job: Job,
+        printed: bool = False,
+        failures: list[CaseFailure] | None = None,
+        not_graded: str | None = None,
+    ) -> FunctionResult:
+        return FunctionResult(
+            job.name,
+            self.assignment.points_of(job.name),
+            len(self.assignment.cases[job.name]),
+            failures=failures or [],
+            not_graded=not_graded,
+            notes=[job.note] if job.note else [],
+            printed=printed,
+        )
 
     def _add_helper_notes(self, jobs: list[Job]) -> None:
         """Tell a student whose function passed only thanks to the kit's helpers."""
         by_name = {job.name: job for job in jobs}
         for job in jobs:
-            if job.result and job.result.passed and job.own_problem:
+            if job.result and job.result.passed and job.own_failure:
                 broken = [h for h in job.helpers if not by_name[h].result.passed] or job.helpers
-                job.result.feedback += (
-                    f"\nNote: graded with the kit's own {', '.join(job.helpers)}. With your own "
-                    f"{', '.join(broken)} this function would fail: {job.own_problem}"
+                job.result.helper_note = HelperNote(
+                    tuple(job.helpers), tuple(broken), job.own_failure
                 )
 
     def grade(self, paths: list[Path], progress: bool = False) -> list[SubmissionResult]:

@@ -12,24 +12,23 @@ from collections.abc import Callable
 from typing import Any
 
 from autograder.grading.cases import judge_prepared, prepared_cases, run_in_process
-from autograder.grading.judge import format_case
+from autograder.grading.feedback import render_hidden_test_failures
+from autograder.grading.results import CaseFailure
 from autograder.grading.schema import Outcome
 from autograder.sandbox.child import describe_error
 
 
 def run_hidden_tests(assignment_id: str, function_name: str, function: Callable[..., Any]) -> None:
     """Run every hidden case of one graded function; raise AssertionError listing the problems."""
-    problems = []
+    failures: list[CaseFailure] = []
     for index, prepared in enumerate(prepared_cases(assignment_id, function_name)):
         try:
             outcome = run_in_process(function, prepared, rerun=index == 0)
         except Exception as error:  # the student's code may raise anything
             outcome = Outcome(error=describe_error(function_name, error))
-        found = judge_prepared(assignment_id, function_name, prepared, outcome)
-        if found:
-            problems.append(format_case(prepared.case.name, found))
-    if problems:
-        raise AssertionError(
-            f"{function_name}: hidden tests failed\n  - " + "\n  - ".join(problems)
-        )
+        failure = judge_prepared(assignment_id, function_name, prepared, outcome)
+        if failure is not None:
+            failures.append(failure)
+    if failures:
+        raise AssertionError(render_hidden_test_failures(function_name, failures))
     print(f"{function_name}: all hidden tests passed.")

@@ -1,4 +1,8 @@
-"""Decide one hidden case in the grader process: the problems found, and hints for mistakes."""
+"""Decide one hidden case in the grader process: the problems found, and hints for mistakes.
+
+The verdict is data (:class:`~autograder.grading.results.CaseFailure`, or None for a pass);
+``autograder.grading.feedback`` turns it into text.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autograder.grading.compare import compare, compare_outputs, label_of, pick
+from autograder.grading.results import CaseFailure
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake, Outcome
 from autograder.sandbox.transport import digest
 
@@ -34,7 +39,7 @@ CRASH_HINTS = (
 
 def crash_hints(error: str, extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """Hints for an error message: the function's own ``extra`` first, then :data:`CRASH_HINTS`."""
-    return [f"Hint: {hint}" for pattern, hint in extra + CRASH_HINTS if re.search(pattern, error)]
+    return [hint for pattern, hint in extra + CRASH_HINTS if re.search(pattern, error)]
 
 
 def _changed_arguments(args: tuple, after: tuple | None, modifies: frozenset[int]) -> list[str]:
@@ -73,13 +78,15 @@ def judge(
     expected: Any,
     outcome: Outcome,
     reference: Any,
-) -> list[str]:
-    """Decide one case in the grader process: the list of problems (empty means passed).
+) -> CaseFailure | None:
+    """Decide one case in the grader process: None when it passed, else what failed and why.
 
-    Hints for recognised mistakes come last, prefixed with "Hint:".
+    A case fails on problems with the output, or on a hint alone (a second call answered
+    differently); hints for recognised mistakes are added to any failure.
     """
     if outcome.error is not None:
-        return [outcome.error, *crash_hints(outcome.error, spec.crash_hints)]
+        hints = crash_hints(outcome.error, spec.crash_hints)
+        return CaseFailure(case.name, (outcome.error,), tuple(hints))
     got = outcome.value
     problems = compare_outputs(spec.outputs, got, expected, show_values=case.documented)
     for path, value in case.known.items() if not problems else ():
@@ -91,21 +98,13 @@ def judge(
             except Exception as error:
                 problems.append(f"a property check could not run on your output ({error})")
     problems += _changed_arguments(args, outcome.args_digests, spec.modifies)
+    hints: list[str] = []
     if outcome.reran and compare_outputs(spec.outputs, outcome.rerun_value, got):
-        problems.append(
-            "Hint: a second call with the same arguments returned something else; "
+        hints.append(
+            "a second call with the same arguments returned something else; "
             "did you forget to set the random seed (np.random.seed) inside the function?"
         )
-    if problems:
-        problems += [f"Hint: {hint}" for hint in _matching_hints(spec, reference, args, got)]
-    return list(dict.fromkeys(problems))
-
-
-def format_case(case_name: str, problems: list[str], limit: int = 3) -> str:
-    """One case's feedback: its name, at most ``limit`` problems, then every hint."""
-    found = [p for p in problems if not p.startswith("Hint:")]
-    hints = [p for p in problems if p.startswith("Hint:")]
-    shown = found[:limit]
-    if len(found) > limit:
-        shown.append(f"... and {len(found) - limit} more problems in this case")
-    return f"[{case_name}] " + "\n    ".join(shown + hints)
+    if not problems and not hints:
+        return None
+    hints += _matching_hints(spec, reference, args, got)
+    return CaseFailure(case.name, tuple(dict.fromkeys(problems)), tuple(dict.fromkeys(hints)))

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from autograder.grading.feedback import headline
 from autograder.grading.results import SubmissionResult
+
+DETAIL_CHARS = 110  # the longest detail a table row shows
 
 
 def render_table(results: list[SubmissionResult]) -> str:
-    """A readable grade table per submission: one row per function, first feedback line."""
+    """A readable grade table per submission: one row per function, its most useful line."""
     blocks = []
     for result in results:
         width = max(len(test.name) for test in result.tests)
         lines = [f"{result.submission}: {result.score:g} / {result.max_score:g}"]
         for test in result.tests:
             status = "passed" if test.passed else "FAILED"
-            detail = "" if test.passed else _first_problem(test.feedback)
+            detail = "" if test.passed else _shorten(headline(test))
             lines.append(
                 f"  {test.name:<{width}}  {test.score:>3g}/{test.max_score:<3g} {status}  {detail}"
             )
@@ -21,10 +24,5 @@ def render_table(results: list[SubmissionResult]) -> str:
     return "\n\n".join(blocks)
 
 
-def _first_problem(feedback: str) -> str:
-    """The most useful line of failed feedback: its first hint, else its first problem."""
-    hints = [line.strip() for line in feedback.splitlines() if line.strip().startswith("Hint:")]
-    headers = ("Failed ", "Not graded", "Note: ")
-    lines = hints or [line for line in feedback.splitlines() if not line.startswith(headers)]
-    first = lines[0] if lines else ""
-    return first if len(first) <= 110 else first[:107] + "..."
+def _shorten(line: str) -> str:
+    return line if len(line) <= DETAIL_CHARS else line[: DETAIL_CHARS - 3] + "..."

@@ -1,19 +1,71 @@
-"""The result model: a grade per graded function and per submission, and their JSON form."""
+"""The result model: what grading found, per graded function and per submission, as plain data.
+
+Failures travel as data (which case, what was wrong, which hints apply) from the judge to the
+reports, so nothing downstream has to parse text back. The text a student reads is written from
+this model in one place, ``autograder.grading.feedback``; the JSON form is here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from autograder.grading.feedback import render_feedback
+
+
+@dataclass(frozen=True)
+class CaseFailure:
+    """One hidden case that failed: what was wrong with the output, and hints for the mistake.
+
+    A case can fail on hints alone (a second call gave another answer: a missing seed).
+    """
+
+    case: str
+    problems: tuple[str, ...] = ()
+    hints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HelperNote:
+    """A function that passed with the kit's helpers but fails with the student's own ones.
+
+    It keeps its points (one mistake costs one function), but the student should know.
+    """
+
+    helpers: tuple[str, ...]  # the student's helpers the kit's versions stood in for
+    broken: tuple[str, ...]  # the ones to blame: those that failed on their own, else all
+    failure: CaseFailure  # the first case that fails with the student's own helpers
+
 
 @dataclass
 class FunctionResult:
-    """The grade of one graded function, with the feedback the student reads."""
+    """The grade of one graded function: its cases' failures, or why it could not be graded."""
 
     name: str
-    score: float
-    max_score: float
-    feedback: str
-    passed: bool = False
+    points: float
+    cases: int
+    failures: list[CaseFailure] = field(default_factory=list)
+    # Why the function could not be graded at all (no cell, the cell crashed, the sandbox failed).
+    not_graded: str | None = None
+    notes: list[str] = field(default_factory=list)  # shown first, e.g. a duplicated cell
+    helper_note: HelperNote | None = None  # shown last
+    printed: bool = False  # the function printed while graded (what it printed is never shown)
+
+    @property
+    def passed(self) -> bool:
+        return self.not_graded is None and not self.failures
+
+    @property
+    def score(self) -> float:
+        return self.points if self.passed else 0.0
+
+    @property
+    def max_score(self) -> float:
+        return self.points
+
+    @property
+    def feedback(self) -> str:
+        """The feedback text the student reads (see ``autograder.grading.feedback``)."""
+        return render_feedback(self)
 
     def to_json(self) -> dict:
         return {

@@ -121,9 +121,10 @@ def read_limited(path: Path, limit: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError as error:
         raise TransportError(f"cannot open {path.name}: {error.strerror}") from error
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses a directory itself
+        os.close(fd)
+        raise TransportError(f"{path.name} is not a regular file")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise TransportError(f"{path.name} is not a regular file")
         return handle.read(limit)
 
 

@@ -1,4 +1,4 @@
-"""The release step: Coursera-style placeholders, no drift, no leaks, loud failures."""
+"""The release step: nbgrader's pipeline with placeholders, no drift, no leaks, loud failures."""
 
 from __future__ import annotations
 
@@ -13,11 +13,6 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from autograder.authoring.placeholders import (
-    PlaceholderError,
-    placeholder_block,
-    replace_solution_blocks,
-)
 from autograder.authoring.release import ReleaseError, release
 from autograder.authoring.support_files import support_closure
 from autograder.course.paths import CoursePaths
@@ -25,96 +20,6 @@ from tests.helpers.data import ROOT
 
 ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "source").glob("*/*.ipynb"))
 BEGIN, END = "### START CODE HERE ###", "### END CODE HERE ###"
-
-
-# --- placeholders --------------------------------------------------------------------------
-
-
-def test_assignments_become_named_placeholders():
-    lines = ["    W1 = np.random.randn(n_h, n_x) * 0.01", "    Z, cache = f(A)", "    x += 1"]
-    assert placeholder_block(lines) == ["    W1 = None", "    Z, cache = None", "    x = None"]
-
-
-def test_subscript_targets_keep_their_keys():
-    lines = ['        parameters["W" + str(l)] = np.zeros((3, 1))']
-    assert placeholder_block(lines) == ['        parameters["W" + str(l)] = None']
-
-
-def test_loop_and_branch_headers_stay_and_bodies_become_placeholders():
-    block = [
-        "    for l in range(1, L + 1):",
-        "        # a comment inside the solution disappears",
-        "        W = W - rate * dW",
-        "    if a:",
-        "        x = 1",
-        "    elif b:",
-        "        x = 2",
-        "    else:",
-        "        x = 3",
-    ]
-    assert placeholder_block(block) == [
-        "    for l in range(1, L + 1):",
-        "        W = None",
-        "    if a:",
-        "        x = None",
-        "    elif b:",
-        "        x = None",
-        "    else:",
-        "        x = None",
-    ]
-
-
-def test_multiline_statement_becomes_one_placeholder():
-    block = ["    A, cache = forward(", "        A_prev, W, b", "    )"]
-    assert placeholder_block(block) == ["    A, cache = None"]
-
-
-def test_markers_and_hint_stay_and_code_around_them_is_kept():
-    source = "\n".join(
-        [
-            "def f(x):",
-            f"    {BEGIN} (≈ 1 line of code)",
-            "    y = x * 2",
-            f"    {END}",
-            "    return y",
-        ]
-    )
-    released, blocks = replace_solution_blocks(source)
-    assert blocks == 1
-    assert released.split("\n") == [
-        "def f(x):",
-        f"    {BEGIN} (≈ 1 line of code)",
-        "    y = None",
-        f"    {END}",
-        "    return y",
-    ]
-
-
-@pytest.mark.parametrize(
-    "block, message",
-    [
-        (["    caches.append(cache)"], "not an assignment"),
-        (["    return x"], "not an assignment"),
-        (["    y = (x"], "does not parse"),
-        (["    "], "empty"),
-    ],
-)
-def test_unconvertible_blocks_fail_with_a_reason(block, message):
-    with pytest.raises(PlaceholderError, match=message):
-        placeholder_block(block)
-
-
-@pytest.mark.parametrize(
-    "source, message",
-    [
-        (f"{BEGIN}\nx = 1\n", "without a matching"),
-        (f"x = 1\n{END}\n", "without a"),
-        (f"{BEGIN}\nx = 1\n{BEGIN}\ny = 2\n{END}\n", "before the previous block"),
-    ],
-)
-def test_unbalanced_markers_fail(source, message):
-    with pytest.raises(PlaceholderError, match=message):
-        replace_solution_blocks(source)
 
 
 # --- a miniature course, to exercise the nbgrader pipeline end to end ---------------------
@@ -186,15 +91,39 @@ def mini_course(tmp_path: Path) -> Path:
 def test_mini_course_release_looks_like_coursera(mini_course: Path):
     (built,) = release(course=CoursePaths(mini_course))
     notebook = nbformat.read(built / "mini.ipynb", as_version=4)
-    markdown, imports, graded, tests = notebook.cells
-    assert BEGIN in markdown.source and END in markdown.source  # prose is left alone
-    assert "y = None" in graded.source and "2 * x" not in graded.source
-    assert f"{BEGIN} (≈ 1 line)" in graded.source and END in graded.source
-    assert "double(3)" not in tests.source and "HIDDEN" not in tests.source
+    markdown, _imports, graded, tests = notebook.cells
+    assert BEGIN in markdown.source
+    assert END in markdown.source
+    assert "y = None" in graded.source
+    assert "2 * x" not in graded.source
+    assert f"{BEGIN} (≈ 1 line)" in graded.source
+    assert END in graded.source
+    assert "double(3)" not in tests.source
+    assert "HIDDEN" not in tests.source
     assert "double(2) == 4" in tests.source
     copied = sorted(p.name for p in (built / "support").iterdir())
     assert copied == ["__init__.py", "dnn_utils.py", "idx.py"]  # idx: support exports read_idx
     assert "numpy" in (built / "requirements.txt").read_text()
+
+
+def test_a_datasets_folder_beside_the_notebook_never_travels_into_the_release(
+    mini_course: Path, tmp_path_factory: pytest.TempPathFactory
+):
+    lesson = mini_course / "source" / "mini"
+    (lesson / "datasets" / "nested").mkdir(parents=True)
+    (lesson / "datasets" / "x.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64))
+    (lesson / "datasets" / "nested" / "y.h5").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64))
+    (lesson / "notes.md").write_text("other files beside the notebook are released")
+    output = tmp_path_factory.mktemp("released")
+
+    (built,) = release(course=CoursePaths(mini_course), output=output)
+
+    assert built == output / "mini"
+    assert (built / "mini.ipynb").is_file()
+    assert (built / "notes.md").is_file()  # nbgrader copies the folder: only datasets/ is left out
+    assert not (built / "datasets").exists()
+    assert not [path.name for path in output.rglob("*.h5")]
+    assert (lesson / "datasets" / "x.h5").is_file()  # the instructor's copy stays
 
 
 def test_solution_cell_without_markers_fails_instead_of_being_blanked(mini_course: Path):
@@ -208,11 +137,11 @@ def test_solution_cell_without_markers_fails_instead_of_being_blanked(mini_cours
 
 def test_broken_config_fails_loudly(mini_course: Path):
     (mini_course / "nbgrader_config.py").write_text("c = get_config()\nraise ValueError('typo')\n")
-    with pytest.raises(ReleaseError, match="nbgrader_config.py raised ValueError: typo"):
+    with pytest.raises(ReleaseError, match=r"nbgrader_config\.py raised ValueError: typo"):
         release(course=CoursePaths(mini_course))
 
 
-def test_cli_reports_failure_with_exit_code(tmp_path: Path):
+def test_cli_reports_failure_with_exit_code():
     result = subprocess.run(
         [sys.executable, "-m", "autograder.cli", "release", "no_such_assignment"],
         capture_output=True,

@@ -94,7 +94,8 @@ def test_default_output_is_a_table_and_exit_code_is_zero_even_at_score_zero(tmp_
     run = _dnnkit(str(broken))
     assert run.returncode == 0, run.stderr
     assert "0 / 16" in run.stdout
-    assert "linear_forward" in run.stdout and "FAILED" in run.stdout
+    assert "linear_forward" in run.stdout
+    assert "FAILED" in run.stdout
 
 
 def test_grading_that_cannot_run_exits_non_zero(tmp_path) -> None:

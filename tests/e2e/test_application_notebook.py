@@ -2,10 +2,10 @@
 runs end to end on the bundled default where the course files are absent.
 
 How the notebook finds its data under nbval: ``load_data()`` reads ``$DNNKIT_CATVNONCAT_DIR``
-first, so the nbval test points that variable at ``../shared/data/catvnoncat`` (relative to the
-repository) and skips, saying so, when those files are missing. The stored outputs are the course
-data's, so they cannot reproduce on the bundled default; the second test runs the notebook there
-without comparing outputs.
+first, so the nbval test points that variable at the course files (the ``catvnoncat_dir``
+fixture: ``../shared/data/catvnoncat`` beside the repository) and skips, saying so, when they are
+missing. The stored outputs are the course data's, so they cannot reproduce on the bundled
+default; the second test runs the notebook there without comparing outputs.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import nbformat
-import pytest
 
 from autograder.authoring.execution import execute_notebook
 from autograder.authoring.release import release
@@ -25,13 +24,10 @@ from support.application.data import ENVIRONMENT_VARIABLE
 from tests.helpers.data import ROOT
 
 SOLVED = ROOT / "source/application/application.ipynb"
-COURSE = Path(os.environ.get(ENVIRONMENT_VARIABLE) or ROOT.parent / "shared/data/catvnoncat")
 
 
-def test_solved_notebook_reproduces_its_stored_outputs_under_nbval():
-    if not (COURSE / "train_catvnoncat.h5").is_file():
-        pytest.skip(f"needs ../shared/data/catvnoncat/train_catvnoncat.h5: {COURSE} not found")
-    environment = {**os.environ, ENVIRONMENT_VARIABLE: str(COURSE.resolve())}
+def test_solved_notebook_reproduces_its_stored_outputs_under_nbval(catvnoncat_dir: Path):
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: str(catvnoncat_dir.resolve())}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval", "-p", "no:cacheprovider", "-q", str(SOLVED)],
         capture_output=True,
@@ -74,7 +70,8 @@ def test_release_folder_runs_on_its_own_once_solved(tmp_path: Path, monkeypatch)
     execute_notebook(notebook, student, timeout=300)
 
     text = outputs_text(notebook)
-    assert text.count("All tests passed") == 2 and "Cost after iteration 100:" in text
+    assert text.count("All tests passed") == 2
+    assert "Cost after iteration 100:" in text
     assert text.strip().splitlines()[-1].startswith(str(student)), "support must be the release's"
 
 
@@ -92,7 +89,8 @@ def test_solved_notebook_runs_on_the_bundled_default(tmp_path: Path, monkeypatch
     text = outputs_text(notebook)
     assert "uses the bundled default: faces (label 1) against non-faces" in text
     assert "Number of training examples: 150" in text
-    assert text.count("All tests passed") == 2 and text.count("all hidden tests passed") == 2
+    assert text.count("All tests passed") == 2
+    assert text.count("all hidden tests passed") == 2
     assert "Cost after iteration 2400:" in text
     assert text.count("Accuracy:") == 5
     assert 'your L-layer model predicts a "' in text

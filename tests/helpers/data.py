@@ -24,14 +24,16 @@ def course_data(variable: str, folder: str) -> Path:
 
 CATVNONCAT = course_data("DNNKIT_CATVNONCAT_DIR", "catvnoncat")
 MNIST = course_data("DNNKIT_MNIST_DIR", "mnist")
+VARIABLES = {CATVNONCAT: "DNNKIT_CATVNONCAT_DIR", MNIST: "DNNKIT_MNIST_DIR"}
 
 
 def require(folder: Path, *patterns: str) -> list[Path]:
     """The files matching each pattern in ``folder``; skip the test, saying which, if any lacks."""
+    elsewhere = f": put it there or point {VARIABLES[folder]} at it" if folder in VARIABLES else ""
     found = []
     for pattern in patterns:
         matches = sorted(folder.glob(pattern))
         if not matches:
-            pytest.skip(f"needs {folder / pattern} (the course's real data): not found")
+            pytest.skip(f"needs {folder / pattern} (the course's real data{elsewhere}): not found")
         found += matches
     return found

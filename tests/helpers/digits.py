@@ -1,4 +1,4 @@
-"""Lesson 3 test helpers: independent computations and mutants of the solved functions."""
+"""Lesson 3 test helpers: independent computations, mutants, and hidden tests run in process."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from collections.abc import Callable
 import numpy as np
 from scipy.special import softmax as scipy_softmax
 
-from autograder.grading.reference import load_reference, reference_sources
+from autograder.grading.inline import run_hidden_tests
+from autograder.lessons.mutations import Mutation
+from tests.helpers.submissions import mutated_function
 
 ACTIVATION = {
     "sigmoid": lambda Z: 1 / (1 + np.exp(-Z)),
@@ -71,28 +73,15 @@ NAMES = [
 ]
 
 
-def namespace_with_reference() -> dict:
-    imports, _, _ = reference_sources("digits")
-    namespace: dict = {}
-    exec(imports, namespace)
-    namespace.update(vars(load_reference("digits")))
-    return namespace
+def mutant(name: str, *replacements: tuple[str, str]) -> Callable:
+    """The solved function with pieces of its source replaced: a mistake not in the catalogue."""
+    return mutated_function("digits", Mutation(f"{name} edited", name, replacements, hint=""))
 
 
-def mutant(name: str, old: str, new: str) -> Callable:
-    """The solved function with one piece of its source replaced: a typical mistake."""
-    source = reference_sources("digits")[1][name]
-    assert old in source, f"{old!r} not in the solved {name}"
-    namespace = namespace_with_reference()
-    exec(source.replace(old, new), namespace)
-    return namespace[name]
-
-
-def reference_listing_initialiser(layer_dims):
-    """The original notebook's loop: one layer too many, built from layer_dims[-1]."""
-    np.random.seed(3)
-    parameters = {}
-    for i in range(len(layer_dims)):
-        parameters["W" + str(i + 1)] = np.random.randn(layer_dims[i], layer_dims[i - 1]) * 0.01
-        parameters["b" + str(i + 1)] = np.random.randn(layer_dims[i], 1) * 0.01
-    return parameters
+def hidden_feedback(name: str, function: Callable) -> str | None:
+    """What the hidden tests say about ``function`` on the nbgrader path; None when it passes."""
+    try:
+        run_hidden_tests("digits", name, function)
+    except AssertionError as failure:
+        return str(failure)
+    return None

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from autograder.course.markers import graded_name
 from autograder.course.notebooks import as_submission, cell_source, read_notebook
 from autograder.course.paths import solved_notebook_path
 from autograder.grading.grader import grade_paths
-from autograder.grading.results import SubmissionResult
+from autograder.grading.reference import load_reference, reference_sources
+from autograder.grading.results import FunctionResult, SubmissionResult
+from autograder.lessons.mutations import Mutation, mutate
 
 ASSIGNMENT = "step_by_step"
 
 
-def solved_submission() -> dict:
+def solved_submission(assignment: str = ASSIGNMENT) -> dict:
     """The solved notebook as a student would submit it (hidden test blocks removed)."""
-    return as_submission(read_notebook(solved_notebook_path(ASSIGNMENT)))
+    return as_submission(read_notebook(solved_notebook_path(assignment)))
 
 
 def graded_cell(notebook: dict, function: str) -> dict:
@@ -41,9 +44,11 @@ def write(directory: Path, name: str, notebook: dict | str) -> Path:
     return path
 
 
-def grade_all(paths: list[Path]) -> dict[str, dict[str, object]]:
+def grade_all(
+    paths: list[Path], assignment: str = ASSIGNMENT
+) -> dict[str, dict[str, FunctionResult]]:
     """Grade submissions in one batch; map submission stem -> function name -> result."""
-    results: list[SubmissionResult] = grade_paths(paths, ASSIGNMENT)
+    results: list[SubmissionResult] = grade_paths(paths, assignment)
     return {
         Path(result.submission).stem: {test.name: test for test in result.tests}
         for result in results
@@ -53,3 +58,29 @@ def grade_all(paths: list[Path]) -> dict[str, dict[str, object]]:
 def failed(tests: dict) -> list[str]:
     """Names of the functions that did not pass."""
     return [name for name, test in tests.items() if not test.passed]
+
+
+def grade_catalogue(
+    directory: Path, assignment: str, mutations: Iterable[Mutation]
+) -> dict[str, dict[str, FunctionResult]]:
+    """The solved notebook ("solved") and each mutation of it (by slug), graded in one batch."""
+    solved = solved_submission(assignment)
+    paths = [write(directory, "solved", solved)]
+    paths += [write(directory, m.slug, mutate(solved, m)) for m in mutations]
+    return grade_all(paths, assignment)
+
+
+def reference_namespace(assignment: str) -> dict:
+    """The solved notebook's imports and graded functions, as a student's cell would see them."""
+    namespace: dict = {}
+    exec(reference_sources(assignment)[0], namespace)
+    namespace.update(vars(load_reference(assignment)))
+    return namespace
+
+
+def mutated_function(assignment: str, mutation: Mutation) -> Callable:
+    """The mutated graded cell, run beside the solved notebook's imports and other functions."""
+    namespace = reference_namespace(assignment)
+    notebook = mutate(solved_submission(assignment), mutation)
+    exec(cell_source(graded_cell(notebook, mutation.function)), namespace)
+    return namespace[mutation.function]

@@ -333,7 +333,8 @@ def test_an_unprivileged_grader_locks_its_children_away_from_the_kit(tmp_path, m
     monkeypatch.setattr(sys, "executable", str(wrapper))  # the zygote starts through it
 
     with SandboxPool(1) as pool:
-        assert pool.files_locked and pool.network_isolated
+        assert pool.files_locked
+        assert pool.network_isolated
     _, reads_the_solution, message = ATTACKS["reads_the_solution"]
     paths = [write(tmp_path, "reads", reads_the_solution), write(tmp_path, "solved", SOLVED)]
     results = grade_all(paths)

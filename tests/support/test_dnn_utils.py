@@ -17,16 +17,20 @@ def Z() -> np.ndarray:
 def test_sigmoid_matches_scipy_and_caches_z(Z):
     A, cache = sigmoid(Z)
     np.testing.assert_allclose(A, expit(Z), rtol=1e-15)
-    assert cache is Z and A.shape == Z.shape
+    assert cache is Z
+    assert A.shape == Z.shape
 
 
 def test_relu_zeroes_negatives_and_caches_z(Z):
     A, cache = relu(Z)
     np.testing.assert_array_equal(A, np.where(Z > 0, Z, 0.0))
-    assert cache is Z and A.shape == Z.shape
+    assert cache is Z
+    assert A.shape == Z.shape
 
 
-@pytest.mark.parametrize("forward, backward", [(sigmoid, sigmoid_backward), (relu, relu_backward)])
+@pytest.mark.parametrize(
+    ("forward", "backward"), [(sigmoid, sigmoid_backward), (relu, relu_backward)]
+)
 def test_backward_is_the_chain_rule_of_forward(forward, backward, Z):
     """dZ = dA * g'(Z), with g' from central differences (away from ReLU's kink)."""
     Z = np.where(np.abs(Z) < 1e-3, 0.5, Z)

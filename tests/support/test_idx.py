@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import os
 import struct
 from pathlib import Path
 
@@ -17,10 +16,8 @@ import pytest
 
 import support
 from support.idx import IdxFormatError, read_idx
-from tests.helpers.data import ROOT
+from tests.helpers.data import MNIST, require
 from tests.helpers.idx_files import idx_bytes
-
-MNIST = Path(os.environ.get("DNNKIT_MNIST_DIR") or ROOT.parent / "shared/data/mnist")
 
 
 def write(path: Path, data: bytes, compressed: bool) -> Path:
@@ -45,7 +42,8 @@ def write(path: Path, data: bytes, compressed: bool) -> Path:
 def test_round_trip_keeps_shape_dtype_and_values(tmp_path: Path, array, compressed):
     got = read_idx(write(tmp_path / "a.idx", idx_bytes(array), compressed))
     assert got.shape == array.shape
-    assert got.dtype == array.dtype and got.dtype.isnative
+    assert got.dtype == array.dtype
+    assert got.dtype.isnative
     np.testing.assert_array_equal(got, array)
 
 
@@ -66,7 +64,7 @@ GOOD = idx_bytes(np.arange(60, dtype=np.uint8).reshape(3, 4, 5))
 
 @pytest.mark.parametrize("compressed", [False, True], ids=["plain", "gzip"])
 @pytest.mark.parametrize(
-    "data, message",
+    ("data", "message"),
     [
         (GOOD[:-1], "truncated: shape (3, 4, 5) needs 60 data bytes, found 59"),
         (GOOD[:10], "truncated header"),
@@ -99,17 +97,11 @@ def test_missing_file_raises_file_not_found(tmp_path: Path):
         read_idx(tmp_path / "nothing-here")
 
 
-def mnist_file(name: str) -> Path:
-    path = MNIST / name
-    if not path.is_file():
-        pytest.skip(f"needs ../shared/data/mnist/{name} (or DNNKIT_MNIST_DIR): not found")
-    return path
-
-
 def test_real_mnist_test_images():
-    path = mnist_file("t10k-images-idx3-ubyte.gz")
+    (path,) = require(MNIST, "t10k-images-idx3-ubyte.gz")
     images = read_idx(path)
-    assert images.shape == (10000, 28, 28) and images.dtype == np.uint8
+    assert images.shape == (10000, 28, 28)
+    assert images.dtype == np.uint8
     raw = gzip.decompress(path.read_bytes())
     assert raw[16:] == images.tobytes()
     # sha256 of the uncompressed file, from ../shared/data/README.md
@@ -119,7 +111,9 @@ def test_real_mnist_test_images():
 
 
 def test_real_mnist_test_labels():
-    labels = read_idx(mnist_file("t10k-labels-idx1-ubyte.gz"))
-    assert labels.shape == (10000,) and labels.dtype == np.uint8
+    (path,) = require(MNIST, "t10k-labels-idx1-ubyte.gz")
+    labels = read_idx(path)
+    assert labels.shape == (10000,)
+    assert labels.dtype == np.uint8
     assert labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]  # README.md
     assert set(np.unique(labels).tolist()) == set(range(10))

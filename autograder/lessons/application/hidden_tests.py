@@ -11,11 +11,15 @@ mistake recipes below are wrong trainings written with this lesson's provided he
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import numpy as np
 
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake
 from support.application import utils as helpers
+
+# The solved notebook's functions by name, as mistake recipes receive them.
+Reference = SimpleNamespace
 
 
 def _data(seed: int, n_x: int, m: int, labels: list[int] | None = None) -> tuple:
@@ -26,12 +30,14 @@ def _data(seed: int, n_x: int, m: int, labels: list[int] | None = None) -> tuple
     return X, Y
 
 
-def _case(seed, n_x, labels, dims, rate, iterations) -> Callable[[], tuple]:
+def _case(
+    seed: int, n_x: int, labels: list[int], dims: tuple | list, rate: float, iterations: int
+) -> Callable[[], tuple]:
     """Arguments in the graded functions' positional order (``print_cost`` keeps its default)."""
     return lambda: (*_data(seed, n_x, len(labels), labels), dims, rate, iterations)
 
 
-def _train(X, Y, parameters, rate, iterations, step) -> tuple:
+def _train(parameters: dict, rate: float, iterations: int, step: Callable[[dict], tuple]) -> tuple:
     """Gradient descent where ``step(parameters)`` returns ``(cost, grads)``; costs every 100."""
     costs = []
     for i in range(iterations):
@@ -42,10 +48,20 @@ def _train(X, Y, parameters, rate, iterations, step) -> tuple:
     return parameters, costs
 
 
-def _two_layer_mistake(hidden="relu", stale=False, every_iteration=False) -> Callable:
+def _two_layer_mistake(
+    hidden: str = "relu", stale: bool = False, every_iteration: bool = False
+) -> Callable:
     """A two-layer training with one typical error: sigmoid hidden layer, stale weights, ..."""
 
-    def output(ref, X, Y, dims, rate, iterations, print_cost=False):
+    def output(
+        _ref: Reference,
+        X: np.ndarray,
+        Y: np.ndarray,
+        dims: tuple | list,
+        rate: float,
+        iterations: int,
+        _print_cost: bool = False,
+    ) -> tuple[dict, list]:
         initial = helpers.initialize_parameters(*dims)
         costs, parameters = [], initial
         for i in range(iterations):
@@ -65,7 +81,7 @@ def _two_layer_mistake(hidden="relu", stale=False, every_iteration=False) -> Cal
     return output
 
 
-def _lesson_one_initialiser(layer_dims) -> dict:
+def _lesson_one_initialiser(layer_dims: tuple | list) -> dict:
     """Lesson 1's initialiser: seed 3 and weights randn * 0.01."""
     np.random.seed(3)
     parameters = {}
@@ -76,15 +92,23 @@ def _lesson_one_initialiser(layer_dims) -> dict:
     return parameters
 
 
-def deep_with_lesson_one_init(ref, X, Y, dims, rate, iterations, print_cost=False):
-    def step(parameters):
+def deep_with_lesson_one_init(
+    _ref: Reference,
+    X: np.ndarray,
+    Y: np.ndarray,
+    dims: tuple | list,
+    rate: float,
+    iterations: int,
+    _print_cost: bool = False,
+) -> tuple[dict, list]:
+    def step(parameters: dict) -> tuple:
         AL, caches = helpers.L_model_forward(X, parameters)
         return helpers.compute_cost(AL, Y), helpers.L_model_backward(AL, Y, caches)
 
-    return _train(X, Y, _lesson_one_initialiser(dims), rate, iterations, step)
+    return _train(_lesson_one_initialiser(dims), rate, iterations, step)
 
 
-def _records_every_iteration(ref, args, got) -> bool:
+def _records_every_iteration(_ref: Reference, args: tuple, got: tuple) -> bool:
     costs = got[1]
     return isinstance(costs, list | tuple) and len(costs) == args[4] and args[4] > 1
 
@@ -92,6 +116,40 @@ def _records_every_iteration(ref, args, got) -> bool:
 EVERY_ITERATION_HINT = (
     "costs should hold only the costs of iterations 0, 100, 200, ... (append when i % 100 == 0)"
 )
+
+
+def _trained_with_rate(name: str, rate: float) -> Callable:
+    """The solved model trained at a fixed learning rate, whatever rate the case asks for."""
+
+    def output(
+        ref: Reference,
+        X: np.ndarray,
+        Y: np.ndarray,
+        dims: tuple | list,
+        _rate: float,
+        iterations: int,
+        _print_cost: bool = False,
+    ) -> tuple:
+        return getattr(ref, name)(X, Y, dims, rate, iterations)
+
+    return output
+
+
+def _common_mistakes(name: str) -> tuple[Mistake, ...]:
+    """Mistakes both models can make in their gradient-descent step."""
+    return (
+        Mistake(
+            "the parameters never change: assign the result of update_parameters back to "
+            "parameters (it returns a new dictionary)",
+            output=_trained_with_rate(name, 0.0),
+        ),
+        Mistake(
+            "pass the learning_rate argument to update_parameters, not a fixed 0.0075",
+            output=_trained_with_rate(name, 0.0075),
+        ),
+        Mistake(EVERY_ITERATION_HINT, test=_records_every_iteration),
+    )
+
 
 TWO_LAYER_MISTAKES = (
     Mistake(
@@ -103,7 +161,7 @@ TWO_LAYER_MISTAKES = (
         "pass is still using the initial weights",
         output=_two_layer_mistake(stale=True),
     ),
-    Mistake(EVERY_ITERATION_HINT, test=_records_every_iteration),
+    *_common_mistakes("two_layer_model"),
 )
 
 DEEP_MISTAKES = (
@@ -112,7 +170,7 @@ DEEP_MISTAKES = (
         "layer's width) is the one to call; the weights look like lesson 1's (seed 3, x 0.01)",
         output=deep_with_lesson_one_init,
     ),
-    Mistake(EVERY_ITERATION_HINT, test=_records_every_iteration),
+    *_common_mistakes("L_layer_model"),
 )
 
 SPEC_TWO_LAYER = [-0.00200283, -0.00888593, -0.00751122, 0.01688162]

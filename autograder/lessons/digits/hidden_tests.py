@@ -10,6 +10,7 @@ ones the original listing made (SPEC erratum 5) and the ones students make most.
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import numpy as np
 from scipy.special import softmax as scipy_softmax
@@ -50,6 +51,9 @@ from support.digits.utils import tanh
 from support.dnn_utils import relu, sigmoid
 from support.testCases import UPDATE_PARAMETERS_DOCUMENTED
 
+# The solved notebook's functions by name, as mistake recipes receive them.
+Reference = SimpleNamespace
+
 # ------------------------------------------------------------- an independent forward pass and cost
 
 ELEMENTWISE = {
@@ -77,7 +81,9 @@ def _cost_loop(AL: np.ndarray, Y: np.ndarray) -> float:
     return total / Y.shape[1]
 
 
-def _network(seed: int, dims: list[int], m: int, activations: list[str], scale: float = 1.0):
+def _network(
+    seed: int, dims: list[int], m: int, activations: list[str], scale: float = 1.0
+) -> tuple:
     """A consistent network: X, Y, parameters, and the caches of a real forward pass."""
     parameters = {k: v * scale for k, v in random_parameters(seed, dims).items()}
     X = np.random.randn(dims[0], m)
@@ -91,14 +97,14 @@ def _network(seed: int, dims: list[int], m: int, activations: list[str], scale: 
     return X, Y, parameters, caches, A
 
 
-def _consistent_backward_args(seed: int, dims: list[int], m: int, activations: list[str]):
+def _consistent_backward_args(seed: int, dims: list[int], m: int, activations: list[str]) -> tuple:
     _, Y, _, caches, AL = _network(seed, dims, m, activations)
     return AL, Y, caches, activations
 
 
 def _check_gradients(args: tuple, grads: dict) -> list[str]:
     """dW, db against finite differences of the cost; dA_l against those of m times the cost."""
-    AL, Y, caches, activations = args
+    _AL, Y, caches, activations = args
     layers = len(caches)
     parameters = {}
     for l, ((_, W, b), _) in enumerate(caches, start=1):
@@ -119,7 +125,7 @@ def _check_gradients(args: tuple, grads: dict) -> list[str]:
         upper = {f"W{k - l}": parameters[f"W{k}"] for k in range(l + 1, layers + 1)}
         upper.update({f"b{k - l}": parameters[f"b{k}"] for k in range(l + 1, layers + 1)})
 
-        def upper_cost(A=A, upper=upper, l=l) -> float:
+        def upper_cost(A: np.ndarray = A, upper: dict = upper, l: int = l) -> float:
             return _cost_loop(_forward(A, upper, activations[l:]), Y)
 
         numeric = numerical_gradient(upper_cost, A) * m
@@ -185,12 +191,12 @@ def _costs_fall(args: tuple, result: tuple) -> list[str]:
 # --------------------------------------------------------------------------------------- mistakes
 
 
-def _transposed(ref, args, got) -> bool:
+def _transposed(_ref: Reference, args: tuple, got: np.ndarray) -> bool:
     labels, classes = args
     return np.shape(got) == (len(labels), classes) and len(labels) != classes
 
 
-def _ten_rows(ref, args, got) -> bool:
+def _ten_rows(_ref: Reference, args: tuple, got: np.ndarray) -> bool:
     return args[1] != 10 and np.shape(got)[0] == 10
 
 
@@ -207,7 +213,7 @@ ONE_HOT_MISTAKES = (
 )
 
 
-def _softmax_global_max(ref, args, got) -> bool:
+def _softmax_global_max(_ref: Reference, args: tuple, got: tuple) -> bool:
     """Compared with nan equal to nan: on far-apart columns this mistake gives 0 / 0."""
     (Z,) = args
     with np.errstate(all="ignore"):
@@ -216,12 +222,12 @@ def _softmax_global_max(ref, args, got) -> bool:
     return np.allclose(np.asarray(got[0], dtype=float), wrong, equal_nan=True)
 
 
-def _softmax_rows(ref, Z):
+def _softmax_rows(_ref: Reference, Z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     exponentials = np.exp(Z - np.max(Z, axis=1, keepdims=True))
     return exponentials / np.sum(exponentials, axis=1, keepdims=True), Z
 
 
-def _softmax_unshifted_nan(ref, args, got) -> bool:
+def _softmax_unshifted_nan(_ref: Reference, args: tuple, got: tuple) -> bool:
     return bool(np.max(np.abs(args[0])) > 700) and not np.all(np.isfinite(got[0]))
 
 
@@ -242,7 +248,7 @@ SOFTMAX_MISTAKES = (
 )
 
 
-def _cost_with_nan(ref, args, got) -> bool:
+def _cost_with_nan(_ref: Reference, args: tuple, got: object) -> bool:
     return bool(np.any(args[0] == 0)) and not np.isfinite(float(np.squeeze(got)))
 
 
@@ -260,7 +266,7 @@ COST_MISTAKES = (
     ),
     Mistake(
         "this is the two-class (sigmoid) cross-entropy; with softmax the loss is -sum(Y log AL)",
-        output=lambda ref, AL, Y: float(
+        output=lambda _ref, AL, Y: float(
             -np.mean(np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL), 0))
         ),
     ),
@@ -273,7 +279,7 @@ COST_MISTAKES = (
 
 
 def _init_with(seed: int, draw: Callable, bias: Callable | None = None) -> Callable:
-    def wrong(ref, dims):
+    def wrong(_ref: Reference, dims: list[int]) -> dict:
         np.random.seed(seed)
         parameters = {}
         for l in range(1, len(dims)):
@@ -284,7 +290,7 @@ def _init_with(seed: int, draw: Callable, bias: Callable | None = None) -> Calla
     return wrong
 
 
-def _init_reference_loop(ref, dims):
+def _init_reference_loop(_ref: Reference, dims: list[int]) -> dict:
     """The original listing: one layer too many, the first built from layer_dims[-1]."""
     np.random.seed(3)
     parameters = {}
@@ -318,7 +324,9 @@ INITIALIZE_MISTAKES = (
 
 
 def _forward_with_activations(choose: Callable[[list[str], int], str]) -> Callable:
-    def wrong(ref, X, parameters, activations):
+    def wrong(
+        ref: Reference, X: np.ndarray, parameters: dict, activations: list[str]
+    ) -> tuple[np.ndarray, list]:
         forward = {
             "sigmoid": sigmoid,
             "tanh": tanh,
@@ -345,13 +353,15 @@ FORWARD_MISTAKES = (
     ),
     Mistake(
         "every layer has its own activation: look up activations[l - 1] inside the loop",
-        output=_forward_with_activations(lambda names, l: names[-1]),
+        output=_forward_with_activations(lambda names, _l: names[-1]),
     ),
 )
 
 
 def _backward_scaled(factor: Callable[[int], float], keys: str) -> Callable:
-    def wrong(ref, AL, Y, caches, activations):
+    def wrong(
+        ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list, activations: list[str]
+    ) -> dict:
         grads = ref.backward_propagation(AL, Y, caches, activations)
         m = AL.shape[1]
         return {k: v * factor(m) if k[:2] in keys else v for k, v in grads.items()}
@@ -359,12 +369,23 @@ def _backward_scaled(factor: Callable[[int], float], keys: str) -> Callable:
     return wrong
 
 
-def _shifted_keys(ref, AL, Y, caches, activations):
+def _dA_prev_over_m(
+    ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list, activations: list[str]
+) -> dict:
+    """dA_prev = W.T dZ / m: the extra 1/m flows down the chain, so layer l is off by m^(L - l)."""
+    grads = ref.backward_propagation(AL, Y, caches, activations)
+    layers, m = len(caches), AL.shape[1]
+    return {key: value / m ** (layers - int(key[2:])) for key, value in grads.items()}
+
+
+def _shifted_keys(
+    ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list, activations: list[str]
+) -> dict:
     grads = ref.backward_propagation(AL, Y, caches, activations)
     return {(f"dA{int(k[2:]) + 1}" if k.startswith("dA") else k): v for k, v in grads.items()}
 
 
-def _has_da0(ref, args, got) -> bool:
+def _has_da0(_ref: Reference, _args: tuple, got: object) -> bool:
     return isinstance(got, dict) and "dA0" in got
 
 
@@ -375,7 +396,7 @@ BACKWARD_MISTAKES = (
     ),
     Mistake(
         "dA_prev = W.T dZ has no 1/m; only dW and db do",
-        output=_backward_scaled(lambda m: 1 / m, "dA"),
+        output=_dA_prev_over_m,
     ),
     Mistake(
         "the output layer's gradient is dZ = AL - Y (not Y - AL)",
@@ -396,14 +417,32 @@ BACKWARD_MISTAKES = (
 )
 
 
+def _updates_only(layers: Callable[[int], range]) -> Callable[[object, tuple, object], bool]:
+    """Right on ``layers`` only; every other layer left out of the result or left unchanged."""
+
+    def test(ref: Reference, args: tuple, got: dict) -> bool:
+        parameters = args[0]
+        updated = ref.update_parameters(*args)
+        chosen = set(layers(len(parameters) // 2))
+        for key, before in parameters.items():
+            if int(key[1:]) in chosen:
+                if not np.allclose(got[key], updated[key]):
+                    return False
+            elif key in got and not np.array_equal(got[key], before):
+                return False
+        return True
+
+    return test
+
+
 UPDATE_MISTAKES = (
     Mistake(
         "layer 1 was not updated: loop over every layer l = 1 ... L, range(1, L + 1); the original "
         "listing's range(1, len(parameters) - 1) with i + 1 skips it (SPEC erratum 5)",
-        output=wrong_update(lambda L: range(2, L + 1)),
+        test=_updates_only(lambda L: range(2, L + 1)),
     ),
     Mistake(
-        "update the last layer too: range(1, L + 1)", output=wrong_update(lambda L: range(1, L))
+        "update the last layer too: range(1, L + 1)", test=_updates_only(lambda L: range(1, L))
     ),
     Mistake(
         "gradient descent subtracts: W = W - learning_rate * dW",
@@ -416,7 +455,7 @@ UPDATE_MISTAKES = (
 )
 
 
-def _predict_wrong_axis(ref, args, got) -> bool:
+def _predict_wrong_axis(_ref: Reference, args: tuple, got: np.ndarray) -> bool:
     return np.shape(got) == (len(args[1]["b" + str(len(args[1]) // 2)]),)
 
 
@@ -427,12 +466,12 @@ PREDICT_MISTAKES = (
     ),
     Mistake(
         "return the predicted classes (np.argmax), not the probabilities",
-        test=lambda ref, args, got: np.ndim(got) == 2,
+        test=lambda _ref, _args, got: np.ndim(got) == 2,
     ),
 )
 
 
-def _costs_flat(ref, args, got) -> bool:
+def _costs_flat(_ref: Reference, _args: tuple, got: tuple) -> bool:
     costs = [float(c) for c in got[1]]
     return len(costs) > 1 and np.allclose(costs, costs[0])
 
@@ -456,7 +495,9 @@ def _random_probabilities(seed: int, classes: int, m: int) -> tuple[np.ndarray, 
     return AL, Y
 
 
-def _forward_args(seed: int, dims: list[int], m: int, activations: list[str], scale: float = 1.0):
+def _forward_args(
+    seed: int, dims: list[int], m: int, activations: list[str], scale: float = 1.0
+) -> tuple:
     X, _, parameters, _, _ = _network(seed, dims, m, activations, scale)
     return X, parameters, activations
 
@@ -468,7 +509,9 @@ def _update_args(seed: int, dims: list[int], rate: float) -> tuple:
     return parameters, grads, rate
 
 
-def _model_args(seed: int, dims: list[int], m: int, activations: list[str], rate, iterations):
+def _model_args(
+    seed: int, dims: list[int], m: int, activations: list[str], rate: float, iterations: int
+) -> tuple:
     X, Y, _, _, _ = _network(seed, dims, m, activations)
     return X, Y, dims, activations, rate, iterations
 

@@ -1,5 +1,6 @@
-"""``dnnkit grade`` on lesson 2: the solution scores full marks and typical mistakes get hints.
+"""Lesson 2's catalogue of realistic mistakes, graded in process and by ``dnnkit grade``.
 
+The solution scores full marks, and each mistake fails only its own function, with its hint.
 The hidden cases train on tiny data, so grading a submission takes a fraction of a second of
 compute even though the notebook itself trains for thousands of iterations (those cells never run
 at grading time).
@@ -7,46 +8,53 @@ at grading time).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import pytest
 
-from autograder.course.markers import graded_name
-from autograder.course.notebooks import as_submission, cell_source, read_notebook
-from autograder.course.paths import solved_notebook_path
-from autograder.grading.grader import grade_paths
+from autograder.grading.inline import run_hidden_tests
+from autograder.lessons.application.mistakes import BY_SLUG, MUTATIONS
+from tests.helpers.submissions import failed, grade_catalogue, mutated_function
 
-
-def submission_with(tmp_path: Path, name: str, replacements: dict[str, tuple[str, str]]) -> Path:
-    """The solved notebook as handed in, with text replaced in some graded cells."""
-    notebook = as_submission(read_notebook(solved_notebook_path("application")))
-    for cell in notebook["cells"]:
-        function = graded_name(cell_source(cell)) if cell.get("cell_type") == "code" else None
-        if function in replacements:
-            old, new = replacements[function]
-            assert old in cell_source(cell)
-            cell["source"] = cell_source(cell).replace(old, new)  # every occurrence
-    path = tmp_path / f"{name}.ipynb"
-    path.write_text(json.dumps(notebook))
-    return path
+FUNCTIONS = ("two_layer_model", "L_layer_model")
 
 
-def test_solution_gets_full_marks_and_mistakes_get_their_hints(tmp_path: Path):
-    solved = submission_with(tmp_path, "solved", {})
-    hidden_relu = 'activation="relu"'
-    every_cost = ("        if i % 100 == 0:\n            costs.append(cost)",
-                  "        costs.append(cost)\n        if i % 100 == 0:")  # fmt: skip
-    wrong = submission_with(
-        tmp_path,
-        "wrong",
-        {
-            "two_layer_model": (hidden_relu, hidden_relu.replace("relu", "sigmoid")),
-            "L_layer_model": every_cost,
-        },
-    )
-    results = {Path(r.submission).stem: r for r in grade_paths([solved, wrong], "application")}
+def test_the_catalogue_has_at_least_six_mistakes_covering_both_models():
+    assert len(MUTATIONS) >= 6
+    assert {m.function for m in MUTATIONS} == set(FUNCTIONS)
+    assert sorted(BY_SLUG) == sorted(m.slug for m in MUTATIONS)
 
-    assert results["solved"].score == results["solved"].max_score == 4
-    tests = {test.name: test for test in results["wrong"].tests}
-    assert results["wrong"].score == 0
-    assert "only the output layer uses 'sigmoid'" in tests["two_layer_model"].feedback
-    assert "append when i % 100 == 0" in tests["L_layer_model"].feedback
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.slug)
+def test_hidden_tests_fail_the_mistake_with_its_hint(mutation, capsys):
+    with pytest.raises(AssertionError) as failure:
+        run_hidden_tests(
+            "application", mutation.function, mutated_function("application", mutation)
+        )
+    hints = [line for line in str(failure.value).splitlines() if "Hint: " in line]
+    assert any(mutation.hint in line for line in hints), str(failure.value)
+    assert "all hidden tests passed" not in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- end to end, sandboxed
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The solved notebook and every mutated one, graded by ``dnnkit grade`` in one batch."""
+    directory = tmp_path_factory.mktemp("application_mistakes")
+    return grade_catalogue(directory, "application", MUTATIONS)
+
+
+def test_dnnkit_grade_gives_the_solution_full_marks(graded):
+    tests = graded["solved"]
+    assert sorted(tests) == sorted(FUNCTIONS)
+    assert failed(tests) == []
+    points = [test.score for test in tests.values()]
+    assert points == [test.max_score for test in tests.values()] == [2, 2]  # the test cells' points
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.slug)
+def test_dnnkit_grade_fails_only_the_mistaken_function_with_its_hint(graded, mutation):
+    tests = graded[mutation.slug]
+    assert failed(tests) == [mutation.function]
+    assert tests[mutation.function].score == 0
+    assert mutation.hint in tests[mutation.function].feedback, tests[mutation.function].feedback

@@ -15,7 +15,6 @@ from autograder.authoring.support_files import support_closure
 from autograder.course.paths import KIT, solved_notebook_path
 from autograder.grading.inline import run_hidden_tests
 from autograder.grading.reference import load_reference
-from autograder.lessons.application.hidden_tests import deep_with_lesson_one_init
 from support.application import utils as helpers
 from support.application.checks import L_layer_model_test, two_layer_model_test
 from support.checks import CheckFailed
@@ -78,7 +77,8 @@ def test_L_layer_model_spec_case(ref):
 
 def test_costs_are_recorded_every_hundred_iterations_and_printed_when_asked(ref, capsys):
     _, costs = ref.L_layer_model(*spec_data(SPEC_LABELS), (10, 5, 6, 1), 0.0075, 201)
-    assert len(costs) == 3 and capsys.readouterr().out == ""
+    assert len(costs) == 3
+    assert capsys.readouterr().out == ""
     ref.two_layer_model(*spec_data(), (10, 4, 1), 0.0075, 101, print_cost=True)
     printed = [line for line in capsys.readouterr().out.splitlines() if line.startswith("Cost")]
     assert printed[0] == "Cost after iteration 0: 0.693159677264"
@@ -95,7 +95,8 @@ def test_lesson_initialiser_is_seed_one_over_square_root_of_width():
     W2 = np.random.randn(3, 4) / np.sqrt(4)
     np.testing.assert_array_equal(parameters["W1"], W1)
     np.testing.assert_array_equal(parameters["W2"], W2)
-    assert parameters["b2"].shape == (3, 1) and not parameters["b2"].any()
+    assert parameters["b2"].shape == (3, 1)
+    assert not parameters["b2"].any()
 
 
 def test_fast_helpers_skip_only_the_unused_input_gradient():
@@ -109,7 +110,8 @@ def test_fast_helpers_skip_only_the_unused_input_gradient():
     np.testing.assert_allclose(dW, dZ @ X.T / 40, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(db, dZ.sum(axis=1, keepdims=True) / 40, rtol=1e-12)
     skipped, dW_again, _ = helpers.linear_backward(dZ, cache, input_gradient=False)
-    assert skipped is None and np.array_equal(dW, dW_again)
+    assert skipped is None
+    assert np.array_equal(dW, dW_again)
 
 
 def test_compute_cost_counts_zero_log_zero_as_zero():
@@ -163,9 +165,24 @@ def test_hidden_tests_pass_the_solution_and_give_hints(ref, capsys):
     assert capsys.readouterr().out.count("all hidden tests passed") == 2
 
     def lesson_one_init(X, Y, layers_dims, learning_rate=0.0075, num_iterations=3000, **_):
-        return deep_with_lesson_one_init(None, X, Y, layers_dims, learning_rate, num_iterations)
+        """The L-layer model with lesson 1's initialiser, written out here with the helpers."""
+        np.random.seed(3)
+        parameters = {}
+        for l in range(1, len(layers_dims)):
+            W = np.random.randn(layers_dims[l], layers_dims[l - 1]) * 0.01
+            parameters[f"W{l}"], parameters[f"b{l}"] = W, np.zeros((layers_dims[l], 1))
+        costs = []
+        for i in range(num_iterations):
+            AL, caches = helpers.L_model_forward(X, parameters)
+            if i % 100 == 0:
+                costs.append(helpers.compute_cost(AL, Y))
+            grads = helpers.L_model_backward(AL, Y, caches)
+            parameters = helpers.update_parameters(parameters, grads, learning_rate)
+        return parameters, costs
 
-    with pytest.raises(AssertionError, match="seed 3, x 0.01"):
+    with pytest.raises(
+        AssertionError, match=r"the weights look like lesson 1's \(seed 3, x 0.01\)"
+    ):
         run_hidden_tests("application", "L_layer_model", lesson_one_init)
 
 

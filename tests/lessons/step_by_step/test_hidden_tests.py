@@ -101,17 +101,169 @@ def test_every_graded_function_has_a_documented_case_and_at_least_two_hidden_one
         assert spec.mistakes, name
 
 
-@pytest.mark.parametrize("name", list(FUNCTIONS))
+# Where each function's (units, examples) array sits: in its output, or, for the backward
+# functions, in the gradient it receives. By SPEC's contract AL and the cost have ONE unit, and
+# the initialisers and the update have no examples: those four are listed apart (every function,
+# those included, also gets a mistake below that only its hidden cases can catch).
+UNITS_BY_EXAMPLES = {
+    "linear_forward": lambda _args, out: out[0],  # Z
+    "linear_activation_forward": lambda _args, out: out[0],  # A
+    "L_model_forward": lambda _args, out: out[1][0][1],  # Z of the first hidden layer
+    "linear_backward": lambda args, _out: args[0],  # dZ
+    "linear_activation_backward": lambda args, _out: args[0],  # dA
+    "L_model_backward": lambda _args, out: out["dA1"],  # gradient of the first hidden layer
+}
+WITHOUT_UNITS_BY_EXAMPLES = {
+    "initialize_parameters",
+    "initialize_parameters_deep",
+    "compute_cost",
+    "update_parameters",
+}
+
+
+def test_every_function_is_either_shape_checked_or_known_to_have_no_units_by_examples() -> None:
+    assert set(UNITS_BY_EXAMPLES) | WITHOUT_UNITS_BY_EXAMPLES == set(FUNCTIONS)
+    assert not set(UNITS_BY_EXAMPLES) & WITHOUT_UNITS_BY_EXAMPLES
+
+
+@pytest.mark.parametrize("name", list(UNITS_BY_EXAMPLES))
 def test_some_hidden_case_has_several_units_and_more_examples_than_units(name: str) -> None:
-    shapes = []
-    for prepared in prepared_cases("step_by_step", name):
-        if prepared.case.documented:
-            continue
-        first = prepared.expected[0] if isinstance(prepared.expected, tuple) else None
-        if isinstance(first, np.ndarray) and first.ndim == 2:
-            shapes.append(first.shape)
-    if shapes:
-        assert any(units > 1 and examples > units for units, examples in shapes), shapes
+    probe = UNITS_BY_EXAMPLES[name]
+    shapes = [
+        np.shape(probe(prepared.args, prepared.expected))
+        for prepared in prepared_cases("step_by_step", name)
+        if not prepared.case.documented
+    ]
+    assert shapes, f"{name} has no hidden case"
+    assert any(len(s) == 2 and 1 < s[0] < s[1] for s in shapes), shapes
+
+
+# Realistic wrong implementations that give the documented output exactly (the documented case
+# has one unit, one output, two layers or labels all 1), written here from SPEC's contracts.
+# Only the hidden cases can catch them, and the feedback must say what is wrong.
+def _init_bias_with_n_y_columns(n_x, n_h, n_y):
+    np.random.seed(1)
+    W1 = np.random.randn(n_h, n_x) * 0.01
+    b1 = np.zeros((n_h, n_y))
+    W2 = np.random.randn(n_y, n_h) * 0.01
+    return {"W1": W1, "b1": b1, "W2": W2, "b2": np.zeros((n_y, 1))}
+
+
+def _deep_init_for_two_layers_only(layer_dims):
+    np.random.seed(3)
+    parameters = {}
+    for l in range(1, 3):
+        parameters["W" + str(l)] = np.random.randn(layer_dims[l], layer_dims[l - 1]) * 0.01
+        parameters["b" + str(l)] = np.zeros((layer_dims[l], 1))
+    return parameters
+
+
+def _linear_forward_with_transposed_bias(A, W, b):
+    return np.dot(W, A) + b.T, (A, W, b)
+
+
+def _activation_forward_reshaped_to_one_row(A_prev, W, b, activation):
+    Z = np.dot(W, A_prev) + b
+    A = _sigmoid(Z) if activation == "sigmoid" else np.maximum(Z, 0)
+    return A.reshape(1, -1), ((A_prev, W, b), Z)
+
+
+def _forward_for_three_layers_only(X, parameters):
+    A, caches = X, []
+    for l in range(1, 4):
+        W, b = parameters["W" + str(l)], parameters["b" + str(l)]
+        Z = np.dot(W, A) + b
+        caches.append(((A, W, b), Z))
+        A = _sigmoid(Z) if l == 3 else np.maximum(Z, 0)
+    return A, caches
+
+
+def _cost_without_the_negative_labels_term(AL, Y):
+    return np.squeeze(-np.sum(Y * np.log(AL)) / Y.shape[1])
+
+
+def _linear_backward_summing_db_over_everything(dZ, cache):
+    A_prev, W, _ = cache
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, keepdims=True) / m
+
+
+def _activation_backward_summing_db_over_everything(dA, cache, activation):
+    (A_prev, W, _), Z = cache
+    s = _sigmoid(Z)
+    dZ = dA * s * (1 - s) if activation == "sigmoid" else np.where(Z > 0, dA, 0.0)
+    m = A_prev.shape[1]
+    return np.dot(W.T, dZ), np.dot(dZ, A_prev.T) / m, np.sum(dZ, keepdims=True) / m
+
+
+def _model_backward_without_a_loop(AL, Y, caches):
+    """Layer L with sigmoid, then layer 1 with relu: right for two layers only."""
+    grads, L = {}, len(caches)
+    Y = Y.reshape(AL.shape)
+    dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+    dA, grads[f"dW{L}"], grads[f"db{L}"] = _independent(
+        "linear_activation_backward", dAL, caches[L - 1], "sigmoid"
+    )
+    grads[f"dA{L - 1}"] = dA
+    grads["dA0"], grads["dW1"], grads["db1"] = _independent(
+        "linear_activation_backward", dA, caches[0], "relu"
+    )
+    return grads
+
+
+def _update_for_two_layers_only(parameters, grads, learning_rate):
+    updated = dict(parameters)
+    for l in range(1, 3):
+        updated["W" + str(l)] = parameters["W" + str(l)] - learning_rate * grads["dW" + str(l)]
+        updated["b" + str(l)] = parameters["b" + str(l)] - learning_rate * grads["db" + str(l)]
+    return updated
+
+
+HIDDEN_ONLY_MISTAKES = {
+    "initialize_parameters": (
+        _init_bias_with_n_y_columns,
+        "parameters['b1'] has shape (3, 2); expected (3, 1)",
+    ),
+    "initialize_parameters_deep": (
+        _deep_init_for_two_layers_only,
+        "parameters is missing keys ['W3', 'W4', 'b3', 'b4']",
+    ),
+    "linear_forward": (_linear_forward_with_transposed_bias, "Hint: the shapes do not fit"),
+    "linear_activation_forward": (
+        _activation_forward_reshaped_to_one_row,
+        "A has shape (1, 12); expected (3, 4)",
+    ),
+    "L_model_forward": (_forward_for_three_layers_only, "KeyError: 'W3'"),
+    "compute_cost": (
+        _cost_without_the_negative_labels_term,
+        "Hint: the (1 - Y) * log(1 - AL) term is missing",
+    ),
+    "linear_backward": (
+        _linear_backward_summing_db_over_everything,
+        "db has shape (1, 1); expected (3, 1)",
+    ),
+    "linear_activation_backward": (
+        _activation_backward_summing_db_over_everything,
+        "db has shape (1, 1); expected (4, 1)",
+    ),
+    "L_model_backward": (_model_backward_without_a_loop, "Hint: the shapes do not fit"),
+    "update_parameters": (
+        _update_for_two_layers_only,
+        "Hint: update every layer l = 1 ... L: range(1, L) skips the last one",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_a_mistake_the_documented_case_cannot_see_fails_a_hidden_case_saying_so(name) -> None:
+    wrong, message = HIDDEN_ONLY_MISTAKES[name]
+    with np.errstate(all="ignore"), pytest.raises(AssertionError) as failure:
+        run_hidden_tests("step_by_step", name, wrong)
+    feedback = str(failure.value)
+    cases = FUNCTIONS[name].cases
+    assert not [c.name for c in cases if c.documented and f"[{c.name}]" in feedback], feedback
+    assert [c.name for c in cases if not c.documented and f"[{c.name}]" in feedback], feedback
+    assert message in feedback
 
 
 @pytest.mark.parametrize("name", list(FUNCTIONS))
@@ -131,7 +283,7 @@ def test_the_reference_passes_every_hidden_case_including_spec_known_values(name
 def test_hard_coding_the_documented_output_never_passes(name: str) -> None:
     documented = next(p for p in prepared_cases("step_by_step", name) if p.case.documented)
 
-    def hard_coded(*args):
+    def hard_coded(*_args):
         return documented.fresh_args() and documented.expected
 
     with pytest.raises(AssertionError, match=r"\[hidden"):

@@ -6,18 +6,14 @@ import re
 
 import pytest
 
-from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import MUTATIONS
-from tests.helpers.submissions import failed, grade_all, solved_submission, write
+from tests.helpers.submissions import failed, grade_catalogue
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    directory = tmp_path_factory.mktemp("wrong")
-    solved = solved_submission()
-    paths = [write(directory, "solved", solved)]
-    paths += [write(directory, m.slug, mutate(solved, m)) for m in MUTATIONS]
-    return grade_all(paths)
+    """The solved notebook and every mutated one, graded by ``dnnkit grade`` in one batch."""
+    return grade_catalogue(tmp_path_factory.mktemp("wrong"), "step_by_step", MUTATIONS)
 
 
 def test_there_are_at_least_25_realistic_mistakes_covering_every_function(graded: dict) -> None:

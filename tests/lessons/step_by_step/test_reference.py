@@ -33,7 +33,8 @@ def test_initialize_parameters_documented(ref):
     close(p["b1"], np.zeros((2, 1)))
     close(p["W2"], [[0.01744812, -0.00761207]])
     close(p["b2"], [[0.0]])
-    assert p["b1"].shape == (2, 1) and p["b2"].shape == (1, 1)
+    assert p["b1"].shape == (2, 1)
+    assert p["b2"].shape == (1, 1)
 
 
 def test_initialize_parameters_further_cases(ref):
@@ -66,8 +67,10 @@ def test_initialize_parameters_deep_documented(ref):
             [-0.00768836, -0.00230031, 0.00745056, 0.01976111],
         ],
     )
-    assert p["b1"].shape == (4, 1) and p["b2"].shape == (3, 1)
-    assert not p["b1"].any() and not p["b2"].any()
+    assert p["b1"].shape == (4, 1)
+    assert p["b2"].shape == (3, 1)
+    assert not p["b1"].any()
+    assert not p["b2"].any()
 
 
 def test_initialize_parameters_deep_further_case(ref):
@@ -80,7 +83,9 @@ def test_linear_forward_documented(ref):
     A, W, b = testCases.linear_forward_test_case()
     Z, cache = ref.linear_forward(A, W, b)
     close(Z, [[3.26295337, -1.23429987]])
-    assert cache[0] is A and cache[1] is W and cache[2] is b
+    assert cache[0] is A
+    assert cache[1] is W
+    assert cache[2] is b
 
 
 HAND_W = np.array([[1.0, 1.3], [2.0, 3.3], [4.0, 5.3]])
@@ -115,7 +120,8 @@ def test_linear_activation_forward_documented(ref):
     A, cache = ref.linear_activation_forward(A_prev, W, b, "sigmoid")
     close(A, [[0.96890023, 0.11013289]])
     (linear_cache, activation_cache) = cache
-    assert len(linear_cache) == 3 and activation_cache.shape == (1, 2)
+    assert len(linear_cache) == 3
+    assert activation_cache.shape == (1, 2)
     A, _ = ref.linear_activation_forward(A_prev, W, b, "relu")
     close(A, [[3.43896131, 0.0]])
 
@@ -155,9 +161,11 @@ def test_compute_cost_documented_and_further(ref):
 def test_compute_cost_saturated_is_finite(ref):
     """Erratum 6: predictions of exactly 1 with labels 1 cost 0 (0 log 0 = 0), not nan."""
     cost = float(ref.compute_cost(np.array([[1.0, 1.0, 1.0, 1.0]]), np.array([[1, 1, 1, 1]])))
-    assert np.isfinite(cost) and cost == pytest.approx(0.0, abs=1e-12)
+    assert np.isfinite(cost)
+    assert cost == pytest.approx(0.0, abs=1e-12)
     wrong = float(ref.compute_cost(np.array([[1.0, 0.0]]), np.array([[0, 1]])))
-    assert np.isfinite(wrong) and wrong > 10
+    assert np.isfinite(wrong)
+    assert wrong > 10
 
 
 def test_linear_backward_documented(ref):
@@ -234,7 +242,7 @@ def test_update_parameters_documented(ref):
 
 
 @pytest.mark.parametrize(
-    "name, make_args",
+    ("name", "make_args"),
     [
         ("linear_forward", testCases.linear_forward_test_case),
         (

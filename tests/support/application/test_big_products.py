@@ -30,7 +30,8 @@ def test_big_products_equal_numpy_to_the_last_bits(rows):
     A = rng.standard_normal((rows, 12288))
     B = np.asfortranarray(rng.random((12288, 60)))
     product = dot(A, B)
-    assert product.shape == (rows, 60) and product.flags.c_contiguous
+    assert product.shape == (rows, 60)
+    assert product.flags.c_contiguous
     np.testing.assert_allclose(product, A @ B, rtol=1e-12, atol=1e-12)
     dZ = rng.standard_normal((rows, 60))
     np.testing.assert_allclose(dot(dZ, B.T), dZ @ B.T, rtol=1e-12, atol=1e-12)
@@ -43,7 +44,9 @@ def test_other_products_are_plain_numpy(monkeypatch):
     assert dot([[1.0, 2.0]], [[3.0], [4.0]]).tolist() == [[11.0]]  # lists, as np.dot
     integers = np.ones((7, 12288), dtype=np.int64)
     product = dot(integers, np.ones((12288, 40), dtype=np.int64))
-    assert product.dtype == np.int64 and product.shape == (7, 40) and (product == 12288).all()
+    assert product.dtype == np.int64
+    assert product.shape == (7, 40)
+    assert (product == 12288).all()
 
 
 def test_small_products_never_touch_the_blas(monkeypatch):
@@ -86,7 +89,8 @@ def test_lesson_shapes_give_one_threads_bits_whatever_the_thread_choice(rows, sa
 def test_a_shape_whose_bits_depend_on_the_threads_stays_on_one_thread():
     clock = FakeClock()
     chooser = ThreadChooser((1, 2), window=1, clock=clock)
-    assert chooser.needs_check("shape", 2) and not chooser.needs_check("shape", 1)
+    assert chooser.needs_check("shape", 2)
+    assert not chooser.needs_check("shape", 1)
     chooser.checked("shape", same_bits=False)
     assert not chooser.needs_check("shape", 2)
     assert set(run(chooser, clock, {1: 0.005, 2: 0.001}, 50)) == {1}  # two threads are faster
@@ -127,7 +131,8 @@ def test_chooser_times_one_thread_first_then_two_then_keeps_the_faster():
     assert run(chooser, clock, {1: 0.005, 2: 0.003}, 30) == first_untimed + [1, 1, 1] + [2] * 26
     chooser, clock = chooser_with_clock(settle_seconds=0.0, retry_seconds=1.0)
     picks = run(chooser, clock, {1: 0.003, 2: 0.005}, 300)
-    assert picks[:7] == [1, 1, 1, 1, 2, 2, 2] and picks[7:].count(1) >= 290
+    assert picks[:7] == [1, 1, 1, 1, 2, 2, 2]
+    assert picks[7:].count(1) >= 290
 
 
 def test_chooser_keeps_one_thread_when_two_are_only_a_little_faster():
@@ -140,7 +145,8 @@ def test_chooser_leaves_two_threads_as_soon_as_they_slow_down():
     chooser, clock = chooser_with_clock(settle_seconds=0.0)
     run(chooser, clock, {1: 0.005, 2: 0.003}, 20)
     busy = run(chooser, clock, {1: 0.005, 2: 0.015}, 40)  # the other core got busy
-    assert busy[:2] == [2, 2] and busy[2:20] == [1] * 18
+    assert busy[:2] == [2, 2]
+    assert busy[2:20] == [1] * 18
 
 
 def test_chooser_retries_two_threads_now_and_then_and_returns_when_the_core_is_free():

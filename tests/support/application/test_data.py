@@ -1,8 +1,7 @@
-"""Lesson 2's data: the course files, the bundled default, clear errors, and the folder builder."""
+"""Lesson 2's data: the course files, the bundled default, and clear errors on bad files."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import h5py
@@ -10,14 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from autograder.cli import main
 from support.application import data as application_data
 from support.application.data import DatasetError, load_data
-from tests.helpers.data import ROOT
-
-COURSE = Path(
-    os.environ.get(application_data.ENVIRONMENT_VARIABLE) or ROOT.parent / "shared/data/catvnoncat"
-)
 
 
 @pytest.fixture
@@ -51,14 +44,17 @@ def write_pair(directory: Path, drop: str | None = None) -> None:
                     handle.create_dataset(key, data=value)
 
 
-def test_course_files_load_with_documented_shapes_and_labels(capsys):
-    if not COURSE.is_dir():
-        pytest.skip(f"needs ../shared/data/catvnoncat (the course files): {COURSE} not found")
-    train_x, train_y, test_x, test_y, classes = load_data(COURSE)
-    assert train_x.shape == (209, 64, 64, 3) and train_x.dtype == np.uint8
-    assert train_y.shape == (1, 209) and test_x.shape == (50, 64, 64, 3) and test_y.shape == (1, 50)
+def test_course_files_load_with_documented_shapes_and_labels(catvnoncat_dir: Path, capsys):
+    train_x, train_y, test_x, test_y, classes = load_data(catvnoncat_dir)
+    assert train_x.shape == (209, 64, 64, 3)
+    assert train_x.dtype == np.uint8
+    assert train_y.shape == (1, 209)
+    assert test_x.shape == (50, 64, 64, 3)
+    assert test_y.shape == (1, 50)
     assert list(classes) == [b"non-cat", b"cat"]
-    assert int(train_y.sum()) == 72 and int(test_y.sum()) == 33 and train_y[0, 10] == 0
+    assert int(train_y.sum()) == 72
+    assert int(test_y.sum()) == 33
+    assert train_y[0, 10] == 0
     assert "classes 0 = non-cat, 1 = cat" in capsys.readouterr().out
 
 
@@ -78,9 +74,12 @@ def test_bundled_default_is_real_faces_against_non_faces(no_course_data, capsys)
     train_x, train_y, test_x, test_y, classes = load_data()
     assert "bundled default" in capsys.readouterr().out
     assert list(classes) == [b"non-face", b"face"]
-    assert train_x.shape == (150, 64, 64, 3) and test_x.shape == (50, 64, 64, 3)
-    assert train_x.dtype == np.uint8 and train_y.shape == (1, 150)
-    assert int(train_y.sum()) == 75 and int(test_y.sum()) == 25
+    assert train_x.shape == (150, 64, 64, 3)
+    assert test_x.shape == (50, 64, 64, 3)
+    assert train_x.dtype == np.uint8
+    assert train_y.shape == (1, 150)
+    assert int(train_y.sum()) == 75
+    assert int(test_y.sum()) == 25
     # Grey pictures in three equal channels, each one of lfw_subset's crops scaled up.
     assert np.array_equal(train_x[..., 0], train_x[..., 2])
     originals = lfw_subset()
@@ -118,37 +117,3 @@ def test_missing_key_names_the_file_and_key(no_course_data):
     write_pair(no_course_data / "partial", drop="train_set_y")
     with pytest.raises(DatasetError, match=r"train_catvnoncat\.h5 has no dataset 'train_set_y'"):
         load_data(no_course_data / "partial")
-
-
-def save_picture(path: Path, colour: tuple[int, int, int], size: tuple[int, int]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    Image.new("RGB", size, colour).save(path)
-
-
-def test_cli_builds_a_pair_from_labelled_folders(no_course_data, capsys):
-    source = no_course_data / "pictures"
-    red, blue = (200, 30, 30), (20, 40, 220)
-    for split, count in (("train", 3), ("test", 2)):
-        for index in range(count):
-            save_picture(source / split / "dog" / f"{index}.png", red, (80 + index, 50))
-            save_picture(source / split / "cat" / f"{index}.jpg", blue, (40, 90))
-    (source / "train/cat/notes.txt").write_text("not a picture, ignored")
-
-    assert (
-        main(["dataset", str(source), str(no_course_data / "out"), "--classes", "dog", "cat"]) == 0
-    )
-    assert "labels: 0 = dog, 1 = cat" in capsys.readouterr().out
-    train_x, train_y, test_x, test_y, classes = load_data(no_course_data / "out")
-    assert list(classes) == [b"dog", b"cat"]
-    assert train_x.shape == (6, 64, 64, 3) and test_x.shape == (4, 64, 64, 3)
-    np.testing.assert_array_equal(train_y, [[0, 0, 0, 1, 1, 1]])
-    np.testing.assert_array_equal(test_y, [[0, 0, 1, 1]])
-    assert np.all(train_x[0] == red)
-    assert np.abs(test_x[-1].astype(int) - blue).max() <= 3  # JPEG is lossy
-
-
-def test_cli_fails_clearly_on_a_missing_class_folder(no_course_data, capsys):
-    save_picture(no_course_data / "pictures/train/cat/a.png", (0, 0, 0), (10, 10))
-    assert main(["dataset", str(no_course_data / "pictures"), str(no_course_data / "out")]) == 1
-    error = capsys.readouterr().err
-    assert "pictures/train/non-cat: folder not found" in error

@@ -1,13 +1,12 @@
 """``load_data`` picks the right source in each situation and says which one it used.
 
-Synthetic MNIST folders are written with an independent IDX writer (``tests/helpers/idx_files.py``); the
-bundled fallback is compared with scikit-learn's own arrays.
+Synthetic MNIST folders are written with an independent IDX writer (``tests/helpers/idx_files.py``);
+the bundled fallback is compared with scikit-learn's own arrays.
 """
 
 from __future__ import annotations
 
 import gzip
-import os
 from pathlib import Path
 
 import numpy as np
@@ -15,10 +14,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 from support.digits.data import ENV_VARIABLE, load_data
-from tests.helpers.data import ROOT
 from tests.helpers.idx_files import idx_bytes
-
-MNIST = Path(os.environ.get(ENV_VARIABLE) or ROOT.parent / "shared/data/mnist")
 
 
 def fake_mnist(folder: Path, sets: dict[str, int], compressed: bool = True) -> dict:
@@ -50,7 +46,8 @@ def test_four_files_give_training_and_test_sets(tmp_path: Path, compressed):
     fake_mnist(tmp_path, {"train": 1500, "t10k": 300}, compressed)
     data = load_data(tmp_path)
     assert data.source.startswith("MNIST from")
-    assert data.train_images.shape == (1000, 28, 28) and data.test_images.shape == (200, 28, 28)
+    assert data.train_images.shape == (1000, 28, 28)
+    assert data.test_images.shape == (200, 28, 28)
     assert data.train_images.dtype == np.uint8
     np.testing.assert_array_equal(data.train_labels, np.arange(1000) % 10)
     np.testing.assert_array_equal(data.test_images[:, 0, 0], np.arange(200) % 256)
@@ -60,7 +57,8 @@ def test_four_files_give_training_and_test_sets(tmp_path: Path, compressed):
 def test_test_set_alone_is_split_without_overlap(tmp_path: Path):
     fake_mnist(tmp_path, {"t10k": 1300})
     data = load_data(tmp_path)
-    assert "MNIST test set only" in data.source and "1000-1199 test" in data.source
+    assert "MNIST test set only" in data.source
+    assert "1000-1199 test" in data.source
     np.testing.assert_array_equal(data.train_images[:, 0, 0], np.arange(1000) % 256)
     np.testing.assert_array_equal(data.test_images[:, 0, 0], np.arange(1000, 1200) % 256)
     np.testing.assert_array_equal(data.test_labels, np.arange(1000, 1200) % 10)
@@ -69,16 +67,20 @@ def test_test_set_alone_is_split_without_overlap(tmp_path: Path):
 def test_sizes_can_be_chosen(tmp_path: Path):
     fake_mnist(tmp_path, {"t10k": 100})
     data = load_data(tmp_path, n_train=60, n_test=30)
-    assert len(data.train_labels) == 60 and len(data.test_labels) == 30
+    assert len(data.train_labels) == 60
+    assert len(data.test_labels) == 30
     np.testing.assert_array_equal(data.test_labels, np.arange(60, 90) % 10)
 
 
 def test_no_files_fall_back_to_scikit_learn_digits(tmp_path: Path):
     data = load_data(tmp_path / "empty")
     digits = load_digits()
-    assert "scikit-learn" in data.source and "8 x 8" in data.source
-    assert data.train_images.shape == (1000, 8, 8) and data.test_images.shape == (200, 8, 8)
-    assert data.train_images.dtype == np.uint8 and data.train_images.max() == 255
+    assert "scikit-learn" in data.source
+    assert "8 x 8" in data.source
+    assert data.train_images.shape == (1000, 8, 8)
+    assert data.test_images.shape == (200, 8, 8)
+    assert data.train_images.dtype == np.uint8
+    assert data.train_images.max() == 255
     np.testing.assert_array_equal(data.train_labels, digits.target[:1000])
     np.testing.assert_array_equal(data.test_labels, digits.target[1000:1200])
     # grey levels 0..16 stretched to 0..255: 16 -> 255, 8 -> 128 (127.5 rounds to even), 1 -> 16
@@ -130,10 +132,8 @@ def test_corrupt_file_is_reported_not_replaced_by_the_fallback(tmp_path: Path):
         load_data(tmp_path)
 
 
-def test_real_mnist_test_set_is_split():
-    if not (MNIST / "t10k-images-idx3-ubyte.gz").is_file():
-        pytest.skip("needs ../shared/data/mnist/t10k-*.gz (or DNNKIT_MNIST_DIR): not found")
-    data = load_data(MNIST)
+def test_real_mnist_test_set_is_split(mnist_dir: Path):
+    data = load_data(mnist_dir)
     assert data.train_images.shape == (1000, 28, 28)
     assert data.train_labels[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
     assert data.test_images.shape == (200, 28, 28)

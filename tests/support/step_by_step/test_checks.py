@@ -135,20 +135,20 @@ def cost_without_one_over_m(AL, Y):
 
 
 WRONG_IMPLEMENTATIONS = {
-    "W1 transposed": ("initialize_parameters", lambda ref: transposed_init, "shape"),
+    "W1 transposed": ("initialize_parameters", lambda _ref: transposed_init, "shape"),
     "rand instead of randn": (
         "initialize_parameters_deep",
-        lambda ref: rand_init_deep,
+        lambda _ref: rand_init_deep,
         "wrong values",
     ),
     "input modified in place": (
         "linear_forward",
-        lambda ref: in_place_forward,
+        lambda _ref: in_place_forward,
         "modified in place",
     ),
-    "keepdims lost": ("linear_backward", lambda ref: no_keepdims_backward, "keepdims lost"),
-    "1/m forgotten": ("linear_backward", lambda ref: forgot_one_over_m_backward, "wrong values"),
-    "cost without 1/m": ("compute_cost", lambda ref: cost_without_one_over_m, "expected 0.4149"),
+    "keepdims lost": ("linear_backward", lambda _ref: no_keepdims_backward, "keepdims lost"),
+    "1/m forgotten": ("linear_backward", lambda _ref: forgot_one_over_m_backward, "wrong values"),
+    "cost without 1/m": ("compute_cost", lambda _ref: cost_without_one_over_m, "expected 0.4149"),
     "relu and sigmoid swapped": (
         "linear_activation_forward",
         lambda ref: wrong(ref, "linear_activation_forward", sigmoid=relu, relu=sigmoid),
@@ -159,20 +159,20 @@ WRONG_IMPLEMENTATIONS = {
         lambda ref: wrong(
             ref,
             "L_model_backward",
-            linear_activation_backward=lambda dA, cache, activation: ref.linear_activation_backward(
-                dA, cache, "sigmoid"
+            linear_activation_backward=lambda dA, cache, _activation: (
+                ref.linear_activation_backward(dA, cache, "sigmoid")
             ),
         ),
         "wrong values",
     ),
     "output layer skipped by the update loop": (
         "update_parameters",
-        lambda ref: update_skipping_last_layer,
+        lambda _ref: update_skipping_last_layer,
         "W2 has wrong values",
     ),
     "gradients modified": (
         "update_parameters",
-        lambda ref: update_modifying_grads,
+        lambda _ref: update_modifying_grads,
         "modified in place",
     ),
 }
@@ -186,7 +186,7 @@ def test_wrong_implementation_fails_with_a_clear_message(ref, mistake):
     assert expected_phrase in str(failure.value), str(failure.value)
 
 
-def test_shape_message_names_the_array_and_both_shapes(ref):
+def test_shape_message_names_the_array_and_both_shapes():
     with pytest.raises(CheckFailed, match=r"W1 has shape \(3, 2\); expected \(2, 3\)"):
         checks.initialize_parameters_test(transposed_init)
 
