@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from autograder.course.notebooks import as_submission, points_per_function, read_notebook
-from autograder.course.paths import KIT_ROOT, solved_notebook_path
+from autograder.course.paths import KIT
 from autograder.grading.nbgrader_course import autograde, make_course
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import MUTATIONS, RUNAWAY
@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 
 def make_batch(directory: Path, count: int) -> list[tuple[Path, str, float]]:
     """Write ``count`` submissions (per ten: 4 right, 5 wrong, 1 looping) with expected scores."""
-    solved_notebook = read_notebook(solved_notebook_path(ASSIGNMENT))
+    solved_notebook = read_notebook(KIT.solved_notebook(ASSIGNMENT))
     points = points_per_function(solved_notebook)
     total = sum(points.values())
     solved = as_submission(solved_notebook)
@@ -61,7 +61,7 @@ def make_batch(directory: Path, count: int) -> list[tuple[Path, str, float]]:
     return batch
 
 
-def timed(command: list[str], cwd: Path = KIT_ROOT) -> tuple[float, subprocess.CompletedProcess]:
+def timed(command: list[str], cwd: Path = KIT.root) -> tuple[float, subprocess.CompletedProcess]:
     env = {
         **os.environ,
         "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",

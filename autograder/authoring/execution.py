@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbformat import NotebookNode
 
-from autograder.course.markers import GRADED_FUNCTION
+from autograder.course.markers import graded_name
 
 PASSED_MARK = "All tests passed"
 
@@ -55,7 +55,7 @@ def validate_notebook(path: Path, timeout: int = 600) -> tuple[bool, str]:
         for output in cell.get("outputs", [])
         if output.get("output_type") == "stream"
     )
-    graded = sum(1 for cell in notebook.cells if cell.source.startswith(GRADED_FUNCTION))
+    graded = sum(1 for cell in notebook.cells if graded_name(cell.source))
     checks = printed.count(PASSED_MARK)
     seconds = time.perf_counter() - started
     return True, f"ran in {seconds:.1f} s; {checks} check(s) passed for {graded} graded function(s)"

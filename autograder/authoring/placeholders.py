@@ -18,7 +18,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import ClearSolutions
 from traitlets import Unicode
 
-from autograder.course.markers import BEGIN_SOLUTION, END_SOLUTION, GRADED_FUNCTION
+from autograder.course.markers import BEGIN_SOLUTION, END_SOLUTION, graded_name
 
 
 class PlaceholderError(ValueError):
@@ -96,8 +96,7 @@ def replace_solution_blocks(source: str) -> tuple[str, int]:
 
 def graded_function_name(cell: NotebookNode) -> str:
     """Name of the graded function a cell defines, for error messages."""
-    first_line = cell.source.split("\n", 1)[0]
-    return first_line.removeprefix(GRADED_FUNCTION).strip() or "(unnamed cell)"
+    return graded_name(cell.source) or "(unnamed cell)"
 
 
 class CodeHerePlaceholders(ClearSolutions):

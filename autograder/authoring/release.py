@@ -19,7 +19,6 @@ from autograder.authoring.support_files import SupportError, copy_support, write
 from autograder.course.markers import (
     BEGIN_SOLUTION,
     END_SOLUTION,
-    GRADED_FUNCTION,
     graded_name,
     has_hidden_tests,
 )
@@ -49,8 +48,8 @@ def verify_release(notebook: Path) -> None:
         text = cell.source
         if has_hidden_tests(text):
             problems.append("a hidden test block is still present")
-        if cell.cell_type == "code" and text.startswith(GRADED_FUNCTION):
-            name = graded_name(text)
+        name = graded_name(text) if cell.cell_type == "code" else None
+        if name:
             if BEGIN_SOLUTION not in text or END_SOLUTION not in text:
                 problems.append(f"graded cell {name} lost its START/END markers")
             if "NotImplementedError" in text:

@@ -50,8 +50,6 @@ def notebook_code(path: Path) -> str:
 def module_file(package: Path, module: str) -> Path | None:
     """The file of ``support.a.b``: ``a/b.py`` or ``a/b/__init__.py`` under the package, if any."""
     relative = Path(*module.split(".")[1:])
-    if relative == Path():
-        return package / "__init__.py"
     candidates = [package / relative.with_suffix(".py"), package / relative / "__init__.py"]
     return next((candidate for candidate in candidates if candidate.is_file()), None)
 
@@ -62,16 +60,17 @@ def support_closure(package: Path, code: str) -> list[Path]:
     Importing ``support.a.b`` runs ``support/__init__.py`` and ``support/a/__init__.py`` first, so
     every enclosing package's ``__init__.py`` comes along (and whatever it imports).
     """
-    needed: set[Path] = set()
-    pending = [code]
+    init = package / "__init__.py"
+    needed: set[Path] = {init}
+    pending = [code, init.read_text()]
     while pending:
         modules, maybe = support_modules_imported(pending.pop())
-        for module in sorted(modules | maybe | {SUPPORT_PACKAGE}):
+        for module in sorted(modules | maybe):
             parts = module.split(".")
-            enclosing = [".".join(parts[:i]) for i in range(1, len(parts))]
+            enclosing = [".".join(parts[:i]) for i in range(2, len(parts))]
             for name in [*enclosing, module]:
                 path = module_file(package, name)
-                if path is None and name in modules | set(enclosing) | {SUPPORT_PACKAGE}:
+                if path is None and name not in maybe:
                     raise SupportError(f"imported module {name} not found under {package}")
                 if path is not None and path not in needed:
                     needed.add(path)

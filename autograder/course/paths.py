@@ -63,8 +63,3 @@ class CoursePaths:
 
 
 KIT = CoursePaths()
-
-
-def solved_notebook_path(assignment_id: str) -> Path:
-    """The kit's solved notebook of an assignment."""
-    return KIT.solved_notebook(assignment_id)

@@ -14,14 +14,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder.course.paths import solved_notebook_path
+from autograder.course.paths import KIT
 
 BIN = Path(sys.executable).parent
 CONFIG = """\
 from pathlib import Path
 
 from autograder.authoring.nbgrader_setup import configure
-from autograder.course.paths import CoursePaths
+from autograder.course.paths import KIT, CoursePaths
 
 configure(get_config(), CoursePaths(Path({root!r})), course_id="dnnkit-course")  # noqa: F821
 """
@@ -40,7 +40,7 @@ def make_course(root: Path, assignment_id: str, submissions: dict[str, Path]) ->
     (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root)))
     source = root / "source" / assignment_id
     source.mkdir(parents=True)
-    shutil.copy(solved_notebook_path(assignment_id), source)
+    shutil.copy(KIT.solved_notebook(assignment_id), source)
     for args in (
         ("db", "assignment", "add", assignment_id),
         ("generate_assignment", assignment_id),

@@ -10,13 +10,13 @@ from functools import cache
 from types import SimpleNamespace
 
 from autograder.course.notebooks import find_graded_cells, points_per_function, read_notebook
-from autograder.course.paths import solved_notebook_path
+from autograder.course.paths import KIT
 
 
 @cache
 def load_reference(assignment_id: str) -> SimpleNamespace:
     """Run the solved notebook's imports and graded cells (trusted code) and keep the functions."""
-    notebook = read_notebook(solved_notebook_path(assignment_id))
+    notebook = read_notebook(KIT.solved_notebook(assignment_id))
     cells = find_graded_cells(notebook, [])
     namespace: dict = {}
     exec(compile(cells.imports, "<reference imports>", "exec"), namespace)
@@ -28,6 +28,6 @@ def load_reference(assignment_id: str) -> SimpleNamespace:
 @cache
 def reference_sources(assignment_id: str) -> tuple[str, dict[str, str], dict[str, float]]:
     """The solved notebook's imports, graded cell sources and points, read once per process."""
-    notebook = read_notebook(solved_notebook_path(assignment_id))
+    notebook = read_notebook(KIT.solved_notebook(assignment_id))
     cells = find_graded_cells(notebook, [])
     return cells.imports, dict(cells.code), points_per_function(notebook)

@@ -17,6 +17,7 @@ import pytest
 from autograder.cli import demo
 from autograder.course.paths import CoursePaths
 from autograder.grading import samples
+from tests.helpers.samples import assert_sample_table
 
 ASSIGNMENT = "step_by_step"
 
@@ -42,7 +43,7 @@ def course_copy(tmp_path: Path, kit: CoursePaths) -> CoursePaths:
 
 
 def test_demo_releases_validates_and_grades_without_touching_the_repository(
-    course_copy: CoursePaths, kit: CoursePaths, monkeypatch, capsys, assert_sample_table
+    course_copy: CoursePaths, kit: CoursePaths, monkeypatch, capsys
 ) -> None:
     release_before = snapshot(kit.release)
     samples_existed = (kit.root / "samples").exists()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.course.notebooks import cell_source, read_notebook
-from autograder.course.paths import KIT_ROOT, solved_notebook_path
+from autograder.course.notebooks import cell_source
+from autograder.course.paths import KIT
+from tests.helpers.samples import notebook_points
 from tests.helpers.submissions import (
     failed,
     grade_all,
@@ -20,16 +21,7 @@ from tests.helpers.submissions import (
     write,
 )
 
-RELEASE = KIT_ROOT / "release" / "step_by_step" / "step_by_step.ipynb"
-
-
-def _points_from_metadata() -> dict[str, float]:
-    points = {}
-    for cell in read_notebook(solved_notebook_path("step_by_step"))["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade"):
-            points[meta["grade_id"].removeprefix("test_")] = meta["points"]
-    return points
+RELEASE = KIT.root / "release" / "step_by_step" / "step_by_step.ipynb"
 
 
 def _dnnkit(*args: str) -> subprocess.CompletedProcess:
@@ -37,7 +29,7 @@ def _dnnkit(*args: str) -> subprocess.CompletedProcess:
         [sys.executable, "-m", "autograder.cli", "grade", *args],
         capture_output=True,
         text=True,
-        cwd=KIT_ROOT,
+        cwd=KIT.root,
         timeout=300,
     )
 
@@ -58,7 +50,7 @@ def test_json_output_is_one_gradescope_result_per_submission(json_run) -> None:
     run, results = json_run
     assert run.returncode == 0, run.stderr
     assert [Path(r["submission"]).stem for r in results][:2] == ["solved", "broken"]
-    points = _points_from_metadata()
+    points = notebook_points(KIT.solved_notebook("step_by_step"))
     for result in results:
         assert set(result) == {"submission", "score", "max_score", "tests"}
         assert result["max_score"] == sum(points.values())
@@ -201,9 +193,13 @@ def test_the_module_entry_point_is_the_same_command(tmp_path) -> None:
         [sys.executable, "-m", "autograder.cli", "grade", str(submission), "--json"],
         capture_output=True,
         text=True,
-        cwd=KIT_ROOT,
+        cwd=KIT.root,
         timeout=300,
     )
     assert run.returncode == 0, run.stderr
     (result,) = json.loads(run.stdout)
-    assert result["score"] == result["max_score"] == sum(_points_from_metadata().values())
+    assert (
+        result["score"]
+        == result["max_score"]
+        == sum(notebook_points(KIT.solved_notebook("step_by_step")).values())
+    )

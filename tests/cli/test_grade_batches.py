@@ -14,7 +14,7 @@ import pytest
 
 from autograder.cli import main
 from autograder.course.notebooks import as_submission, read_notebook
-from autograder.course.paths import solved_notebook_path
+from autograder.course.paths import KIT
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
 from tests.helpers.submissions import solved_submission, write
@@ -26,7 +26,7 @@ WRONG = BY_SLUG["cost_no_one_over_m"]  # costs compute_cost's points only
 def submissions(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[Path, str, list[str]]]:
     """(path, assignment, functions that must fail), lessons 1 and 3 interleaved."""
     root = tmp_path_factory.mktemp("batch")
-    digits = as_submission(read_notebook(solved_notebook_path("digits")))
+    digits = as_submission(read_notebook(KIT.solved_notebook("digits")))
     for folder in ("alice", "digits", "step_by_step"):
         (root / folder).mkdir()
     return [

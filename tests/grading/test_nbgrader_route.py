@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from autograder.course.notebooks import points_per_function, read_notebook
-from autograder.course.paths import solved_notebook_path
+from autograder.course.paths import KIT
 from autograder.grading.nbgrader_course import autograde, make_course, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
@@ -22,7 +22,7 @@ def test_nbgrader_autograde_scores_right_and_wrong_submissions(tmp_path) -> None
     make_course(course, "step_by_step", submissions)
     done = autograde(course, "step_by_step")
     assert done.returncode == 0, done.stderr[-2000:]
-    points = points_per_function(read_notebook(solved_notebook_path("step_by_step")))
+    points = points_per_function(read_notebook(KIT.solved_notebook("step_by_step")))
     total = sum(points.values())
     assert scores(course, "step_by_step") == {
         "right": total,

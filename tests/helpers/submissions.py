@@ -8,7 +8,7 @@ from pathlib import Path
 
 from autograder.course.markers import graded_name
 from autograder.course.notebooks import as_submission, cell_source, read_notebook
-from autograder.course.paths import solved_notebook_path
+from autograder.course.paths import KIT
 from autograder.grading.grader import grade_paths
 from autograder.grading.reference import load_reference, reference_sources
 from autograder.grading.results import FunctionResult, SubmissionResult
@@ -19,7 +19,7 @@ ASSIGNMENT = "step_by_step"
 
 def solved_submission(assignment: str = ASSIGNMENT) -> dict:
     """The solved notebook as a student would submit it (hidden test blocks removed)."""
-    return as_submission(read_notebook(solved_notebook_path(assignment)))
+    return as_submission(read_notebook(KIT.solved_notebook(assignment)))
 
 
 def graded_cell(notebook: dict, function: str) -> dict:

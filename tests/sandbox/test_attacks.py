@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.course.notebooks import cell_source
-from autograder.course.paths import KIT_ROOT, solved_notebook_path
+from autograder.course.paths import KIT
 from autograder.sandbox.pool import SandboxPool
 from tests.helpers.submissions import (
     failed,
@@ -38,8 +38,8 @@ def _replace(notebook: dict, function: str, code: str) -> dict:
 
 SOLVED = solved_submission()
 PROTECTED = [
-    KIT_ROOT / "autograder" / "lessons" / "step_by_step" / "hidden_tests.py",
-    solved_notebook_path("step_by_step"),
+    KIT.root / "autograder" / "lessons" / "step_by_step" / "hidden_tests.py",
+    KIT.solved_notebook("step_by_step"),
 ]
 
 ATTACKS: dict[str, tuple[str, dict, str]] = {
@@ -309,7 +309,7 @@ get_ipython().input_transformers_post.append(lambda lines: [])
 
 def test_the_exploits_that_fool_plain_nbgrader_score_zero_here(tmp_path) -> None:
     """Wrong answers plus patched numpy/builtins and an input transformer in an ungraded cell."""
-    release = KIT_ROOT / "release" / "step_by_step" / "step_by_step.ipynb"
+    release = KIT.root / "release" / "step_by_step" / "step_by_step.ipynb"
     if not release.exists():
         pytest.skip("release/step_by_step not built yet (run `dnnkit release`)")
     notebook = json.loads(release.read_text())

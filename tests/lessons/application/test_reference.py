@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from autograder.authoring.support_files import support_closure
-from autograder.course.paths import KIT, solved_notebook_path
+from autograder.course.paths import KIT
 from autograder.grading.inline import run_hidden_tests
 from autograder.grading.reference import load_reference
 from support.application import utils as helpers
@@ -51,7 +51,7 @@ def spec_data(labels=None):
 
 
 def stored_lines() -> list[str]:
-    notebook = nbformat.read(solved_notebook_path("application"), as_version=4)
+    notebook = nbformat.read(KIT.solved_notebook("application"), as_version=4)
     text = "".join(
         output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
     )
@@ -189,7 +189,7 @@ def test_hidden_tests_pass_the_solution_and_give_hints(ref, capsys):
 def test_release_carries_the_lesson_helpers():
     source = "\n".join(
         line
-        for cell in nbformat.read(solved_notebook_path("application"), as_version=4).cells
+        for cell in nbformat.read(KIT.solved_notebook("application"), as_version=4).cells
         if cell.cell_type == "code"
         for line in cell.source.splitlines()
         if not line.startswith("%")

@@ -17,7 +17,7 @@ import pytest
 
 from autograder.authoring.placeholders import replace_solution_blocks
 from autograder.course.notebooks import cell_source
-from autograder.course.paths import solved_notebook_path
+from autograder.course.paths import KIT
 from autograder.grading.grader import grade_paths
 from autograder.grading.reference import load_reference
 from autograder.grading.schema import load_hidden_tests
@@ -61,7 +61,7 @@ def test_hidden_feedback_shows_values_only_for_documented_cases():
 
 
 def untouched_release(path: Path) -> Path:
-    notebook = nbformat.read(solved_notebook_path("digits"), as_version=4)
+    notebook = nbformat.read(KIT.solved_notebook("digits"), as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code" and cell.source.startswith("# GRADED FUNCTION:"):
             cell.source = replace_solution_blocks(cell.source)[0]
@@ -70,7 +70,7 @@ def untouched_release(path: Path) -> Path:
 
 
 def test_dnnkit_grade_gives_the_solution_full_marks():
-    (result,) = grade_paths([solved_notebook_path("digits")], "digits", workers=2)
+    (result,) = grade_paths([KIT.solved_notebook("digits")], "digits", workers=2)
     assert result.score == result.max_score == 12, [t.feedback for t in result.tests]
 
 
