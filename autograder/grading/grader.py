@@ -10,31 +10,25 @@ job directory in ``jobs``, deciding a case in ``judge``, the result model in ``r
 
 from __future__ import annotations
 
-import ast
 import os
-import re
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
 from autograder.course.notebooks import NotebookError, find_graded_cells, read_notebook
-from autograder.grading.assignment import Assignment
+from autograder.grading.assignment import Assignment, helpers_of
 from autograder.grading.cases import judge_prepared
-from autograder.grading.jobs import (
-    describe_ending,
-    job_directory,
-    printed_anything,
-    read_cell,
-    read_outcome,
-    read_rerun,
-    write_job,
-)
+from autograder.grading.jobs import JobReport, describe_ending, job_message, read_messages
+from autograder.grading.kit_helpers import HelperServers, error_reply
 from autograder.grading.reference import reference_sources
 from autograder.grading.results import CaseFailure, FunctionResult, HelperNote, SubmissionResult
-from autograder.sandbox.pool import SandboxPool
+from autograder.sandbox.channel import Frame
+from autograder.sandbox.pool import DEADLINE_GRACE, SandboxPool
 from autograder.sandbox.protocol import KIT_HELPERS, OWN_HELPERS, Ending, Limits
 
 
@@ -52,35 +46,15 @@ class Job:
     own_failure: CaseFailure | None = None  # first failure with the student's own helpers
 
 
-def called_names(source: str) -> set[str]:
-    """Names a cell calls (``f(...)``); the whole text's words if the cell does not parse."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set(re.findall(r"\w+", source))
-    calls = (node.func for node in ast.walk(tree) if isinstance(node, ast.Call))
-    return {func.id for func in calls if isinstance(func, ast.Name)}
-
-
-def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str]:
-    """The other graded functions ``name`` calls, directly or through each other, in order."""
-    found: list[str] = []
-    pending = [name]
-    while pending:
-        calls = called_names(sources.get(pending.pop(), ""))
-        for other in names:
-            if other != name and other not in found and other in calls:
-                found.append(other)
-                pending.append(other)
-    return found
-
-
 class Grader:
     """Grades batches of submissions of one assignment with a shared pool of sandboxes."""
 
-    def __init__(self, assignment: Assignment, pool: SandboxPool) -> None:
+    def __init__(
+        self, assignment: Assignment, pool: SandboxPool, helpers: HelperServers | None = None
+    ) -> None:
         self.assignment = assignment
         self.pool = pool
+        self.helpers = helpers
         self._student_cells: dict[int, dict[str, str]] = {}
 
     def _jobs_for(self, index: int, path: Path) -> tuple[list[Job], str]:
@@ -109,53 +83,74 @@ class Grader:
             job.result = self._result(job, not_graded=job.problem or "no code")
             return
         try:
-            with job_directory(job.name) as directory:
-                references = [n for n in self.assignment.references if n != job.name]
-                own = {h: self._student_cells[job.submission][h] for h in job.helpers}
-                cases = self.assignment.cases[job.name]
-                write_job(directory, job.name, imports, references, job.code, cases, own)
-                limits = self.assignment.limits(job.name)
-                ending = self.pool.run(str(directory), limits)
-                self._judge(job, directory, ending, limits)
+            own = {h: self._student_cells[job.submission][h] for h in job.helpers}
+            cases = self.assignment.cases[job.name]
+            kit_helpers = self.assignment.kit_helpers[job.name]
+            message = job_message(job.name, imports, kit_helpers, job.code, cases, own)
+            limits = self.assignment.limits(job.name)
+            serve = self._helper_service(kit_helpers, limits) if kit_helpers else None
+            if serve is not None and self.helpers is None:
+                raise RuntimeError("this function needs the kit's helpers but no server runs")
+            ending, messages = self.pool.run(message, limits, serve)
+            self._judge(job, read_messages(messages), ending, limits)
         except Exception as error:  # a fault of the grader: report it, keep grading the rest
             print(f"dnnkit grade: internal error on {job.name}: {error!r}", file=sys.stderr)
-            reason = f"the grader failed on this function ({error})"
+            reason = f"the grader failed on this function ({type(error).__name__})"
             job.result = self._result(job, not_graded=reason)
 
-    def _judge(self, job: Job, directory: Path, ending: Ending, limits: Limits) -> None:
-        printed = printed_anything(directory)
-        cell = read_cell(directory)
-        if cell is None:
+    def _helper_service(self, allowed: list[str], limits: Limits) -> Callable[[Frame], Frame]:
+        """Answer the child's calls of the kit's helpers it may use, through a helper server."""
+        deadline = time.monotonic() + limits.wall_seconds + DEADLINE_GRACE
+
+        def serve(request: Frame) -> Frame:
+            name = request.head.get("name")
+            if name not in allowed:
+                refused = f"NameError: {str(name)[:40]!r} is not a helper of this function"
+                return error_reply(refused)
+            return self.helpers.call(request, deadline)
+
+        return serve
+
+    def _judge(self, job: Job, report: JobReport, ending: Ending, limits: Limits) -> None:
+        printed = ending.printed
+        if ending.setup_failed:
+            reason = f"the sandbox could not be set up ({ending.setup_failed}); not your fault"
+            job.result = self._result(job, printed, not_graded=reason)
+            return
+        if not report.cell_reported:
             reason = f"running your cell {describe_ending(ending, limits)}"
             job.result = self._result(job, printed, not_graded=reason)
             return
-        if cell.get("error"):
-            job.result = self._result(job, printed, not_graded=str(cell["error"])[:500])
+        if report.cell_error:
+            job.result = self._result(job, printed, not_graded=report.cell_error)
             return
-        failures = self._failures(job, directory, KIT_HELPERS, ending, limits)
+        failures = self._failures(job, report, KIT_HELPERS, ending, limits)
         job.result = self._result(job, printed, failures)
         if not failures and job.helpers:
-            own = self._failures(job, directory, OWN_HELPERS, ending, limits, stop_at_first=True)
+            own = self._failures(job, report, OWN_HELPERS, ending, limits, stop_at_first=True)
             job.own_failure = own[0] if own else None
 
     def _failures(
         self,
         job: Job,
-        directory: Path,
+        report: JobReport,
         stage: str,
         ending: Ending,
         limits: Limits,
         stop_at_first: bool = False,
     ) -> list[CaseFailure]:
         failures: list[CaseFailure] = []
-        for i, prepared in enumerate(self.assignment.cases[job.name]):
-            outcome = read_outcome(directory, stage, i)
+        cases = self.assignment.cases[job.name]
+        for i, prepared in enumerate(cases):
+            outcome = report.outcome(stage, i)
             if outcome is None:  # the child stopped here: say why, once
                 stopped = f"your function {describe_ending(ending, limits)}"
-                failures.append(CaseFailure(prepared.case.name, (stopped,)))
+                # The cases after this one never ran: partial credit must not count them.
+                unrun = len(cases) - i - 1
+                failures.append(CaseFailure(prepared.case.name, (stopped,), unrun=unrun))
                 break
             if stage == KIT_HELPERS and i == 0:
-                rerun = read_rerun(directory)
+                rerun = report.rerun
                 if rerun is not None and rerun.error is None:
                     outcome.rerun_value, outcome.reran = rerun.value, True
             failure = judge_prepared(self.assignment.assignment_id, job.name, prepared, outcome)
@@ -192,32 +187,88 @@ class Grader:
                     tuple(job.helpers), tuple(broken), job.own_failure
                 )
 
-    def grade(self, paths: list[Path], progress: bool = False) -> list[SubmissionResult]:
-        """Grade every submission; results come back in the order of ``paths``."""
-        work: list[tuple[Job, str]] = []
+    def grade(
+        self,
+        paths: list[Path],
+        progress: bool = False,
+        on_result: Callable[[int, SubmissionResult], None] | None = None,
+    ) -> list[SubmissionResult]:
+        """Grade every submission; results come back in the order of ``paths``.
+
+        Each submission is finished (helper notes added) as soon as its last function is judged,
+        and handed to ``on_result(index, result)`` then, so a caller can save it before the rest
+        of the batch is done: a killed batch loses only the submissions still in flight.
+        """
         per_submission: list[list[Job]] = []
+        work: list[tuple[Job, str]] = []
         for index, path in enumerate(paths):
             jobs, imports = self._jobs_for(index, path)
             per_submission.append(jobs)
             work += [(job, imports) for job in jobs]
-        with ThreadPoolExecutor(self.pool.workers) as executor:
-            running = executor.map(lambda item: self._run(*item), work)
-            for _ in tqdm(running, total=len(work), disable=not progress, unit="function"):
-                pass
-        results = []
-        for path, jobs in zip(paths, per_submission, strict=True):
-            self._add_helper_notes(jobs)
-            results.append(SubmissionResult(str(path), [job.result for job in jobs]))
-        return results
+        results: list[SubmissionResult | None] = [None] * len(paths)
+        remaining = [len(jobs) for jobs in per_submission]
+
+        def finish(index: int) -> None:
+            self._add_helper_notes(per_submission[index])
+            result = SubmissionResult(str(paths[index]), [j.result for j in per_submission[index]])
+            results[index] = result
+            if on_result is not None:
+                on_result(index, result)
+
+        bar = tqdm(total=len(paths), disable=not progress, unit="submission")
+        # Jobs are queued in submission order, so the first submissions finish first.
+        with bar, ThreadPoolExecutor(self.pool.workers) as executor:
+            futures = {executor.submit(self._run, job, imports): job for job, imports in work}
+            try:
+                for index in (i for i, count in enumerate(remaining) if count == 0):
+                    finish(index)
+                    bar.update()
+                for future in as_completed(futures):
+                    future.result()
+                    index = futures[future].submission
+                    remaining[index] -= 1
+                    if remaining[index] == 0:
+                        finish(index)
+                        bar.update()
+            except BaseException:  # a failing callback or ^C: do not grade the rest first
+                for future in futures:
+                    future.cancel()
+                raise
+        return [result for result in results if result is not None]
 
 
 def grade_paths(
-    paths: list[Path], assignment_id: str, workers: int | None = None, progress: bool = False
+    paths: list[Path],
+    assignment_id: str,
+    workers: int | None = None,
+    progress: bool = False,
+    insecure: bool = False,
+    on_result: Callable[[int, SubmissionResult], None] | None = None,
 ) -> list[SubmissionResult]:
-    """Grade submissions of one assignment (the Python entry point of ``dnnkit grade``)."""
-    imports, references, _ = reference_sources(assignment_id)
+    """Grade submissions of one assignment (the Python entry point of ``dnnkit grade``).
+
+    ``on_result(index, result)`` is called as each submission is finished (its isolation set),
+    in the order they finish, so a batch can store results as it goes.
+
+    Raises :class:`autograder.sandbox.pool.IsolationUnavailable` when the sandbox cannot isolate
+    student code here, unless ``insecure``: then every result says it was graded without it.
+    """
+    imports, _, _ = reference_sources(assignment_id)
     # One warm sandbox per core, but no more than there are submissions: starting one costs more
     # than it saves on a single notebook.
     workers = workers or min(os.cpu_count() or 1, len(paths))
-    with SandboxPool(workers, imports, references) as pool:  # zygotes start while we prepare
-        return Grader(Assignment.load(assignment_id), pool).grade(paths, progress=progress)
+    # Zygotes and helper servers start while the assignment is prepared.
+    with (
+        SandboxPool(workers, imports, strict=not insecure) as pool,
+        HelperServers(assignment_id, workers) as helpers,
+    ):
+        assignment = Assignment.load(assignment_id)
+        pool.require_isolation()
+        isolation = pool.isolation
+
+        def finished(index: int, result: SubmissionResult) -> None:
+            result.isolation = isolation
+            if on_result is not None:
+                on_result(index, result)
+
+        return Grader(assignment, pool, helpers).grade(paths, progress, finished)

@@ -1,105 +1,91 @@
-"""Job directories, the grader's side: write what a sandboxed run gets, read what it left behind.
+"""Jobs, the grader's side: the job message a sandboxed run gets, and reading what it sent back.
 
-The sandboxed child may have run hostile code, so everything read back is size-limited plain data
-(never pickle) and anything missing or malformed reads as "not written". The file layout is
+The child may have run hostile code, so everything it sent is decoded with the transport's bounds
+(plain data, never pickle), anything malformed reads as "not sent", and every string that came
+from it is cut short before it can reach feedback. The message kinds are
 ``autograder.sandbox.protocol``'s.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 import signal
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from autograder.grading.cases import PreparedCase
 from autograder.grading.schema import Outcome
 from autograder.sandbox import transport
-from autograder.sandbox.protocol import (
-    CELL_FILE,
-    OUTPUT_FILE,
-    RERUN_FILE,
-    Ending,
-    JobSpec,
-    Limits,
-    args_path,
-    outcome_path,
-)
+from autograder.sandbox.channel import Frame, frame
+from autograder.sandbox.protocol import CELL, JOB, OUTCOME, RERUN, Ending, Limits
 
-OUTPUT_PEEK_BYTES = 64  # enough to tell whether the function printed at all
-# Job directories live in memory when the OS offers it: many small files, written and read once.
-SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+MAX_CHILD_TEXT = 500  # an error text from the child, before feedback caps it further
 
 
-@contextmanager
-def job_directory(function: str) -> Iterator[Path]:
-    """A fresh directory for one job, removed with whatever the child wrote into it."""
-    directory = Path(tempfile.mkdtemp(prefix=f"dnnkit-{function}-", dir=SCRATCH))
-    try:
-        yield directory
-    finally:
-        shutil.rmtree(directory, ignore_errors=True)
-
-
-def write_job(
-    directory: Path,
+def job_message(
     function: str,
     imports: str,
-    references: list[str],
+    helpers: list[str],
     code: str,
     cases: Sequence[PreparedCase],
     own_helpers: dict[str, str],
-) -> None:
-    """Write the job (:class:`JobSpec`) and each case's arguments; never an expected value."""
-    JobSpec(function, imports, references, code, len(cases), own_helpers).write(directory)
-    for index, prepared in enumerate(cases):
-        transport.save(args_path(directory, index), prepared.fresh_args())
+) -> Frame:
+    """The job as the child receives it: arguments only, never an expected value or kit code."""
+    job = {
+        "function": function,
+        "imports": imports,
+        "helpers": helpers,
+        "student": code,
+        "cases": [list(prepared.fresh_args()) for prepared in cases],
+        "own_helpers": own_helpers,
+    }
+    return frame({"kind": JOB}, job)
 
 
-def printed_anything(directory: Path) -> bool:
-    """Whether the function printed while graded (what it printed is never shown)."""
-    try:
-        output = transport.read_limited(directory / OUTPUT_FILE, OUTPUT_PEEK_BYTES)
-    except transport.TransportError:
-        return False
-    return bool(output.decode("utf-8", "replace").strip())
+@dataclass
+class JobReport:
+    """What a child sent back, decoded: did the cell run, and each case's outcome per stage."""
+
+    cell_reported: bool = False
+    cell_error: str | None = None
+    outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)
+    rerun: Outcome | None = None
+
+    def outcome(self, stage: str, index: int) -> Outcome | None:
+        """One case's outcome in ``stage``, or None when the child never sent it."""
+        return self.outcomes.get((stage, index))
 
 
-def read_cell(directory: Path) -> dict | None:
-    """What the child said about running the student's cell, or None if it never said."""
-    try:
-        value = json.loads(transport.read_limited(directory / CELL_FILE, 100_000))
-    except (transport.TransportError, ValueError):
+def _as_outcome(value: object) -> Outcome | None:
+    if not isinstance(value, dict):
         return None
-    return value if isinstance(value, dict) else None
+    if "error" in value:
+        return Outcome(error=str(value["error"])[:MAX_CHILD_TEXT])
+    after = value.get("args_after")
+    return Outcome(
+        value=value.get("value"), args_after=tuple(after) if isinstance(after, list) else None
+    )
 
 
-def _read_outcome(path: Path) -> Outcome | None:
-    try:
-        stored = transport.load(path)
-    except transport.TransportError:
-        return None
-    if not isinstance(stored, dict):
-        return None
-    if "error" in stored:
-        return Outcome(error=str(stored["error"])[:500])
-    digests = stored.get("args_digests")
-    digests = tuple(str(d) for d in digests) if isinstance(digests, list) else None
-    return Outcome(value=stored.get("value"), args_digests=digests)
-
-
-def read_outcome(directory: Path, stage: str, index: int) -> Outcome | None:
-    """One case's outcome in ``stage``, or None when the child never wrote it (or wrote garbage)."""
-    return _read_outcome(outcome_path(directory, stage, index))
-
-
-def read_rerun(directory: Path) -> Outcome | None:
-    """Case 0 called again under another seed, or None when the child never wrote it."""
-    return _read_outcome(directory / RERUN_FILE)
+def read_messages(messages: list[Frame]) -> JobReport:
+    """Decode the child's messages; a malformed one counts as never sent."""
+    report = JobReport()
+    for message in messages:
+        try:
+            value = message.value()
+        except transport.TransportError:
+            continue
+        if message.kind == CELL and not report.cell_reported and isinstance(value, dict):
+            error = value.get("error")
+            report.cell_reported = True
+            report.cell_error = str(error)[:MAX_CHILD_TEXT] if error is not None else None
+        elif message.kind == OUTCOME:
+            stage, index = message.head.get("stage"), message.head.get("index")
+            outcome = _as_outcome(value)
+            if isinstance(stage, str) and isinstance(index, int) and outcome is not None:
+                report.outcomes.setdefault((stage, index), outcome)
+        elif message.kind == RERUN and report.rerun is None:
+            report.rerun = _as_outcome(value)
+    return report
 
 
 def describe_ending(ending: Ending, limits: Limits) -> str:
@@ -110,10 +96,17 @@ def describe_ending(ending: Ending, limits: Limits) -> str:
     if code in (-signal.SIGXCPU, -signal.SIGPROF):
         return f"used more than {limits.cpu_seconds:g} s of CPU time (an infinite loop?)"
     if code == -signal.SIGXFSZ:
-        megabytes = limits.file_bytes / 1e6
+        megabytes = limits.output_bytes / 1e6
         return f"printed or wrote more than {megabytes:g} MB (a print inside a big loop?)"
-    if code < 0:
-        return f"crashed (signal {signal.Signals(-code).name})"
+    if code < 0:  # every signal in words: real-time ones have no name in signal.Signals
+        number = -code
+        name = next((known.name for known in signal.Signals if known.value == number), None)
+        if name is not None:
+            return f"crashed (signal {name})"
+        low, high = getattr(signal, "SIGRTMIN", 1), getattr(signal, "SIGRTMAX", 0)
+        if low <= number <= high:
+            return f"crashed (real-time signal SIGRTMIN+{number - low}, number {number})"
+        return f"crashed (unknown signal number {number})"
     return (
         f"stopped the grading process (exit code {code}): do not call os._exit or sys.exit, and "
         "leave the grader's files alone"

@@ -6,6 +6,7 @@ from autograder.grading.feedback import headline
 from autograder.grading.results import SubmissionResult
 
 DETAIL_CHARS = 110  # the longest detail a table row shows
+NOT_ISOLATED = "[GRADED WITHOUT ISOLATION: --insecure]"
 
 
 def render_table(results: list[SubmissionResult]) -> str:
@@ -14,6 +15,8 @@ def render_table(results: list[SubmissionResult]) -> str:
     for result in results:
         width = max(len(test.name) for test in result.tests)
         lines = [f"{result.submission}: {result.score:g} / {result.max_score:g}"]
+        if result.isolation and not result.isolated:
+            lines[0] += f"  {NOT_ISOLATED}"
         for test in result.tests:
             status = "passed" if test.passed else "FAILED"
             detail = "" if test.passed else _shorten(headline(test))

@@ -1,43 +1,43 @@
 """What runs inside a sandboxed child: one student function on every case of one job.
 
-The child is already confined when this runs (see ``autograder.sandbox.zygote``). It only ever holds
-the job: the imports, reference code for the *other* graded functions (so a mistake elsewhere
-cannot cascade), the student's cell and the case arguments. Expected outputs never come here, so
-nothing the student's code can find in memory tells it the answer; its outputs are written back
-as plain data (``autograder.sandbox.transport``) and judged in the grader process.
-
-The job's files are named in ``autograder.sandbox.protocol``.
+The child is already confined when this runs (``autograder.sandbox.zygote``). Everything it gets
+comes over the job's socket (``autograder.sandbox.protocol``): the imports, the student's cell, the
+cases' arguments and the *names* of the kit's helpers the graded function may call. The kit's
+code never comes here: a helper name is bound to a stand-in that sends its arguments to the
+grader, which runs the kit's version in a trusted process and sends the result back (so a
+mistake elsewhere cannot cascade into this function). Expected outputs never come here either;
+outputs go back as plain data and are judged by the grader.
 """
 
 from __future__ import annotations
 
-import json
+import builtins
+import copy
 import linecache
 import signal
+import socket
+import sys
 import traceback
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from autograder.sandbox import transport
+from autograder.sandbox import channel
 from autograder.sandbox.protocol import (
-    CELL_FILE,
+    CALL,
+    CELL,
     FIRST_SEED,
     KIT_HELPERS,
+    OUTCOME,
     OWN_HELPERS,
-    RERUN_FILE,
+    RERUN,
     SECOND_SEED,
-    JobSpec,
-    args_path,
-    outcome_path,
 )
 
 # CPU time left for the optional run with the student's own helpers (a looping helper must not
 # cost much: the points are already decided by then).
 OWN_HELPERS_CPU_SECONDS = 0.25
-# Student-controlled text that reaches the feedback is kept short: the child holds the kit's code
-# for the other functions, and a long message would be a channel to carry it out.
 MAX_ERROR_MESSAGE = 160
 
 
@@ -65,19 +65,34 @@ def run_imports(source: str, namespace: dict) -> None:
             continue
 
 
-# The kit's reference cells, compiled once in the zygote before forking and kept only as code:
-# their source text never reaches a child, neither in the job file nor in ``linecache``.
-REFERENCES: dict[str, Any] = {}
+class KitHelper:
+    """Stands in for one of the kit's graded functions: the call runs in the grader.
 
-
-def forget_other_references(needed: list[str]) -> None:
-    """Drop the kit's code for every function this job does not call, the graded one included.
-
-    The zygote compiled every reference cell before forking; without this, a student's function
-    could find its own reference in ``autograder.sandbox.child.REFERENCES`` and call it.
+    The global random state travels with the call and back, so a helper that draws random numbers
+    behaves as if it had run here.
     """
-    for name in set(REFERENCES) - set(needed):
-        del REFERENCES[name]  # code objects hold no cycles: freed at once
+
+    def __init__(self, sock: socket.socket, name: str) -> None:
+        self.sock, self.__name__ = sock, name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        request = {"args": list(args), "kwargs": kwargs, "rng": np.random.get_state()}
+        channel.send(self.sock, channel.frame({"kind": CALL, "name": self.__name__}, request))
+        reply = channel.receive(self.sock)
+        answer = reply.value() if reply is not None else None
+        if not isinstance(answer, dict) or "error" in answer:
+            raise _helper_error(answer.get("error") if isinstance(answer, dict) else None)
+        np.random.set_state(answer["rng"])
+        return answer["value"]
+
+
+def _helper_error(error: Any) -> Exception:
+    """Rebuild the exception the kit's helper raised (a built-in type, or RuntimeError)."""
+    kind, _, message = str(error or "RuntimeError: no answer").partition(": ")
+    exception = getattr(builtins, kind, None)
+    if isinstance(exception, type) and issubclass(exception, Exception):
+        return exception(message)
+    return RuntimeError(message)
 
 
 def compile_student_cell(name: str, source: str) -> Any:
@@ -87,73 +102,81 @@ def compile_student_cell(name: str, source: str) -> Any:
     return compile(source, filename, "exec")
 
 
-def build_namespace(job: JobSpec, student_cells: dict[str, str]) -> tuple[dict, str | None]:
-    """Imports, the kit's other functions, then the student's cells; their own cell's error."""
+def build_namespace(
+    imports: str, helpers: dict[str, Callable[..., Any]], cells: dict[str, str], graded: str
+) -> tuple[dict, str | None]:
+    """Imports, the kit's helpers (stand-ins), then the student's cells; their own cell's error."""
     namespace: dict = {"__name__": "__main__"}
-    run_imports(job.imports, namespace)
-    for name in job.references:
-        exec(REFERENCES[name], namespace)
-    function_name = job.function
+    run_imports(imports, namespace)
+    namespace.update(helpers)
     error = None
-    for name, source in student_cells.items():
+    for name, source in cells.items():
         try:
             exec(compile_student_cell(name, source), namespace)
         except BaseException as raised:
-            if name == function_name:
+            if name == graded:
                 error = f"running your cell failed: {describe_error(name, raised)}"
     return namespace, error
 
 
-def call_case(function: Any, name: str, directory: Path, index: int, seed: int) -> dict:
-    """Call the function on a fresh copy of case ``index``'s arguments; capture what happened."""
-    args = transport.load(args_path(directory, index))
+def call_case(function: Any, name: str, args: tuple, seed: int) -> dict:
+    """Call the function on a copy of one case's arguments; what it returned and left behind."""
+    args = copy.deepcopy(args)
     np.random.seed(seed)
     try:
         value = function(*args)
     except BaseException as error:
         return {"error": describe_error(name, error)}
-    return {"value": value, "args_digests": [transport.digest(arg) for arg in args]}
+    return {"value": value, "args_after": list(args)}
 
 
-def save_outcome(path: Path, outcome: dict) -> None:
-    """Store an outcome; a return value that cannot be stored becomes an error of its own."""
+def send_outcome(sock: socket.socket, head: dict, outcome: dict) -> None:
+    """Send an outcome; a return value that cannot travel as plain data becomes an error."""
     try:
-        transport.save(path, outcome)
+        message = channel.frame(head, outcome)
     except Exception as error:
-        message = (
-            f"returned a value that cannot be sent back as plain data ({type(error).__name__})"
-        )
-        transport.save(path, {"error": message})
+        kind = type(error).__name__
+        problem = f"returned a value that cannot be sent back as plain data ({kind})"
+        message = channel.frame(head, {"error": problem})
+    channel.send(sock, message)
 
 
-def run_cases(function: Any, job: JobSpec, directory: Path, stage: str) -> None:
-    """Run every case, saving each outcome at once so a later crash cannot take it back."""
-    for index in range(job.cases):
-        outcome = call_case(function, job.function, directory, index, FIRST_SEED)
-        save_outcome(outcome_path(directory, stage, index), outcome)
-        if stage == KIT_HELPERS and index == 0:
-            outcome = call_case(function, job.function, directory, index, SECOND_SEED)
-            save_outcome(directory / RERUN_FILE, outcome)
+def run_cases(
+    sock: socket.socket, function: Any, name: str, cases: list, stage: str, rerun: bool
+) -> None:
+    """Run every case, sending each outcome at once so a later crash cannot take it back."""
+    for index, args in enumerate(cases):
+        outcome = call_case(function, name, tuple(args), FIRST_SEED)
+        send_outcome(sock, {"kind": OUTCOME, "stage": stage, "index": index}, outcome)
+        if rerun and index == 0:
+            outcome = call_case(function, name, tuple(args), SECOND_SEED)
+            send_outcome(sock, {"kind": RERUN}, outcome)
 
 
-def main(directory: Path) -> None:
-    """Run one job: the student's function with reference helpers, then with their own."""
-    job = JobSpec.read(directory)
-    name = job.function
-    forget_other_references([other for other in job.references if other != name])
-    namespace, error = build_namespace(job, {name: job.student})
+def main(fd: int) -> None:
+    """Run one job read from the socket on ``fd``: with the kit's helpers, then the student's."""
+    sys.stdout.reconfigure(line_buffering=True)  # what was printed is there even if it loops
+    sock = socket.socket(fileno=fd)
+    message = channel.receive(sock)
+    job = message.value() if message is not None else None
+    if not isinstance(job, dict):
+        return
+    name = str(job["function"])
+    helpers = {helper: KitHelper(sock, helper) for helper in job["helpers"]}
+    namespace, error = build_namespace(job["imports"], helpers, {name: job["student"]}, name)
     function = namespace.get(name)
     if error is None and not callable(function):
         error = f"your cell does not define a function named {name}"
-    (directory / CELL_FILE).write_text(json.dumps({"error": error}))
+    channel.send(sock, channel.frame({"kind": CELL}, {"error": error}))
     if error is not None:
         return
-    run_cases(function, job, directory, KIT_HELPERS)
-    if not job.own_helpers:
+    run_cases(sock, function, name, job["cases"], KIT_HELPERS, rerun=True)
+    own_helpers = job["own_helpers"]
+    if not own_helpers:
         return
     remaining = signal.getitimer(signal.ITIMER_PROF)[0] or OWN_HELPERS_CPU_SECONDS
     signal.setitimer(signal.ITIMER_PROF, min(remaining, OWN_HELPERS_CPU_SECONDS))
-    cells = {**job.own_helpers, name: job.student}
-    own_namespace, own_error = build_namespace(job, cells)
+    cells = {**own_helpers, name: job["student"]}
+    own_namespace, own_error = build_namespace(job["imports"], {}, cells, name)
     if own_error is None and callable(own_namespace.get(name)):
-        run_cases(own_namespace[name], job, directory, OWN_HELPERS)
+        run_cases(sock, own_namespace[name], name, job["cases"], OWN_HELPERS, rerun=False)

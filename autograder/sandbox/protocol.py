@@ -1,24 +1,25 @@
-"""The job protocol between the grader and a sandboxed child: file names, keys, seeds, limits.
+"""The job protocol between the grader and a sandboxed child: messages, seeds, limits, endings.
 
-A job is a directory. The grader writes :data:`JOB_FILE` (a :class:`JobSpec`) and one
-``args_<i>`` value per case; the child writes :data:`CELL_FILE` (did the student's cell run?),
-one outcome per case and stage (``case_<i>``: with the kit's helpers; ``own_<i>``: with the
-student's own), :data:`RERUN_FILE` (case 0 again under another seed) and whatever it prints to
-:data:`OUTPUT_FILE`. Values travel with ``autograder.sandbox.transport``. Between the grader and
-a zygote, one JSON line per request (:meth:`Limits.request`) and per answer (:class:`Ending`).
+A job is a conversation over one Unix socket, made for that job and handed to the child:
+
+* grader -> child: one :data:`JOB` message (the student's cell, the imports, the names of the
+  kit's helpers it may call, every case's arguments), then one :data:`REPLY` per helper call;
+* child -> grader: :data:`CELL` (did the student's cell run?), one :data:`OUTCOME` per case and
+  stage, :data:`RERUN` (case 0 again under another seed) and :data:`CALL` when the student's
+  function calls one of the kit's helpers (run by the grader, never in the child).
+
+Every message is one frame of ``autograder.sandbox.channel``: a small JSON head saying what it is
+and a value as plain arrays and JSON (``autograder.sandbox.transport``). Between the grader and a
+zygote, one JSON line per request (:meth:`Limits.request`) and per answer (:class:`Ending`).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass
 from typing import Any
 
-JOB_FILE = "job.json"
-CELL_FILE = "cell.json"
-OUTPUT_FILE = "output.txt"
-RERUN_FILE = "rerun_0"
+# Message kinds.
+JOB, REPLY, CELL, OUTCOME, RERUN, CALL = "job", "reply", "cell", "outcome", "rerun", "call"
 # Stages of a job: every case with the kit's helpers, then again with the student's own.
 KIT_HELPERS, OWN_HELPERS = "case", "own"
 # Global seeds set before the first and the second call of a case: a function that forgot its own
@@ -26,47 +27,24 @@ KIT_HELPERS, OWN_HELPERS = "case", "own"
 FIRST_SEED, SECOND_SEED = 2024, 7
 
 
-def args_path(directory: Path, index: int) -> Path:
-    """Where case ``index``'s arguments are stored."""
-    return directory / f"args_{index}"
-
-
-def outcome_path(directory: Path, stage: str, index: int) -> Path:
-    """Where the child stores what the function did on case ``index`` in ``stage``."""
-    return directory / f"{stage}_{index}"
-
-
-@dataclass(frozen=True)
-class JobSpec:
-    """What one job asks of the child (stored as :data:`JOB_FILE`)."""
-
-    function: str
-    imports: str
-    references: list[str]
-    student: str
-    cases: int
-    own_helpers: dict[str, str] = field(default_factory=dict)
-
-    def write(self, directory: Path) -> None:
-        (directory / JOB_FILE).write_text(json.dumps(asdict(self)))
-
-    @classmethod
-    def read(cls, directory: Path) -> JobSpec:
-        return cls(**json.loads((directory / JOB_FILE).read_text()))
-
-
 @dataclass(frozen=True)
 class Limits:
-    """Resources one job may use."""
+    """Resources one job may use.
+
+    ``scratch_bytes``/``scratch_inodes`` size the child's private tmpfs (its only writable place);
+    ``output_bytes`` caps what it may print.
+    """
 
     cpu_seconds: float = 2.0
     wall_seconds: float = 4.0
     memory_mb: int = 768
-    file_bytes: int = 8_000_000
+    output_bytes: int = 1_000_000
+    scratch_bytes: int = 16_000_000
+    scratch_inodes: int = 64
 
-    def request(self, directory: str) -> dict[str, Any]:
-        """The zygote's request line for one job in ``directory``."""
-        return {"dir": directory, **asdict(self)}
+    def request(self) -> dict[str, Any]:
+        """The zygote's request line for one job (the socket travels beside it)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -77,3 +55,5 @@ class Ending:
     timed_out: bool
     seconds: float
     cpu_seconds: float
+    printed: bool = False
+    setup_failed: str | None = None  # a confinement step that failed (only with --insecure)

@@ -1,0 +1,154 @@
+"""The kit's helpers for sandboxed functions, run in a trusted process of their own.
+
+A graded function that calls other graded functions (``L_model_forward`` calls
+``linear_activation_forward``) is graded with the kit's versions of those, so one mistake costs one
+function. Those versions must never enter the sandbox, so the child's call travels as plain data
+(``autograder.sandbox.channel``) to the grader, which checks that the job may call that helper and
+passes the call on to a helper server: ``python -m autograder.grading.kit_helpers ASSIGNMENT FD``.
+The server holds the reference functions and runs them on the child's arguments under an
+address-space limit, in its own process, so hostile arguments (a 10^5 x 10^5 layer) cost a
+MemoryError there, not the grader's memory. A call that outlives the job's deadline gets the
+server restarted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import resource
+import socket
+import subprocess
+import sys
+import time
+from types import TracebackType
+from typing import Any
+
+import numpy as np
+
+from autograder.sandbox import channel
+from autograder.sandbox.channel import ChannelError, Frame
+from autograder.sandbox.pool import SINGLE_THREADED
+from autograder.sandbox.protocol import REPLY
+
+SERVER_MEMORY_BYTES = 6 * 1024**3  # address space of the server, beyond which a call fails
+MAX_ERROR = 300
+
+
+def error_reply(message: str) -> Frame:
+    """A reply the child's stand-in turns into an exception (``Type: message``)."""
+    return channel.frame({"kind": REPLY}, {"error": message[:MAX_ERROR]})
+
+
+class HelperServer:
+    """The grader's handle on one helper server process (one per grading worker)."""
+
+    def __init__(self, assignment_id: str) -> None:
+        self.assignment_id = assignment_id
+        self._start()
+
+    def _start(self) -> None:
+        self.sock, theirs = socket.socketpair()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, self.assignment_id, str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, **SINGLE_THREADED},
+        )
+        theirs.close()
+
+    def call(self, request: Frame, deadline: float) -> Frame:
+        """Run one call; an error reply when the server fails or runs past ``deadline``."""
+        try:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            channel.send(self.sock, request)
+            reply = channel.receive(self.sock, deadline)
+            if reply is None:
+                raise ChannelError("the helper server stopped")
+            return reply
+        except (ChannelError, TimeoutError, OSError):
+            self.restart()
+            name = request.head.get("name", "helper")
+            return error_reply(f"RuntimeError: the kit's {name} did not finish on these arguments")
+
+    def restart(self) -> None:
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+class HelperServers:
+    """One helper server per grading worker, started at once (side by side with the zygotes)."""
+
+    def __init__(self, assignment_id: str, count: int) -> None:
+        self._idle: queue.Queue[HelperServer] = queue.Queue()
+        self._all = [HelperServer(assignment_id) for _ in range(count)]
+        for server in self._all:
+            self._idle.put(server)
+
+    def call(self, request: Frame, deadline: float) -> Frame:
+        """Run one call on a free server."""
+        server = self._idle.get()
+        try:
+            return server.call(request, deadline)
+        finally:
+            self._idle.put(server)
+
+    def close(self) -> None:
+        for server in self._all:
+            server.close()
+
+    def __enter__(self) -> HelperServers:
+        return self
+
+    def __exit__(
+        self, kind: type | None, value: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def answer(reference: Any, request: Frame) -> Frame:
+    """Run the named reference function on the request's arguments (trusted side)."""
+    name = str(request.head.get("name", ""))
+    function = getattr(reference, name, None)
+    if function is None:
+        return error_reply(f"NameError: the kit has no helper {name!r}")
+    try:
+        call = request.value()
+        args, kwargs = list(call["args"]), dict(call["kwargs"])
+        if not all(isinstance(key, str) for key in kwargs):
+            raise TypeError("keyword names must be strings")
+        np.random.set_state(call["rng"])
+        value = function(*args, **kwargs)
+        return channel.frame({"kind": REPLY}, {"value": value, "rng": np.random.get_state()})
+    except Exception as error:
+        lines = str(error).strip().splitlines()
+        return error_reply(f"{type(error).__name__}: {lines[0] if lines else ''}")
+
+
+def serve(assignment_id: str, fd: int) -> None:
+    """The server's loop: one call in, one reply out, until the grader closes the socket."""
+    from autograder.grading.reference import load_reference
+
+    reference = load_reference(assignment_id)
+    resource.setrlimit(resource.RLIMIT_AS, (SERVER_MEMORY_BYTES, SERVER_MEMORY_BYTES))
+    sock = socket.socket(fileno=fd)
+    while True:
+        try:
+            request = channel.receive(sock)
+        except (ChannelError, OSError):
+            return
+        if request is None:
+            return
+        channel.send(sock, answer(reference, request))
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1], int(sys.argv[2]))
