@@ -24,7 +24,7 @@ import numpy  # noqa: F401  (a warm process, as the zygote is)
 
 from autograder.sandbox import channel, confinement
 from autograder.sandbox.pool import SandboxPool
-from autograder.sandbox.protocol import Limits
+from autograder.sandbox.protocol import Limits, text_array
 
 LIMITS = Limits()
 
@@ -111,11 +111,11 @@ def main() -> None:
         {"kind": "job"},
         {
             "function": "f",
-            "imports": "import numpy as np",
+            "imports": text_array("import numpy as np"),
             "helpers": [],
             "own_helpers": {},
             "cases": [[1.0]],
-            "student": "def f(x):\n    return np.float64(x) * 2\n",
+            "student": text_array("def f(x):\n    return np.float64(x) * 2\n"),
         },
     )
     with SandboxPool(1, "import numpy as np") as pool:

@@ -17,6 +17,8 @@ SUBCOMMAND_MODULES = {
     "grade": "autograder.cli.grade",
     "dataset": "autograder.cli.dataset",
     "demo": "autograder.cli.demo",
+    "export": "autograder.cli.export",
+    "gradescope": "autograder.cli.gradescope",
 }
 
 

@@ -8,15 +8,20 @@ import sys
 from pathlib import Path
 
 from autograder.course.notebooks import NotebookError
-from autograder.course.paths import KIT
-from autograder.grading.grader import grade_paths
+from autograder.grading.batch import (
+    BatchError,
+    Submission,
+    discover,
+    grade_batch,
+    guess_assignment,
+    parse_shard,
+)
 from autograder.grading.reports import render_table
+from autograder.grading.result_store import ResultError
 from autograder.grading.results import SubmissionResult
+from autograder.sandbox.pool import SandboxError
 
-
-def guess_assignment(path: Path) -> str | None:
-    """The assignment a submission belongs to, from its file name or its folder's name."""
-    return next((name for name in (path.stem, path.parent.name) if KIT.has_assignment(name)), None)
+__all__ = ["guess_assignment", "handle", "register"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,41 +29,96 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "grade",
         help="grade submitted notebooks, each graded function in its own sandbox",
         description="Grade submitted notebooks function by function in resource-limited "
-        "sandboxes. Exit code 0 whenever grading ran, whatever the scores.",
+        "sandboxes. Takes notebooks, folders and nbgrader submitted/ trees (the student id "
+        "comes from submitted/<student>/<assignment>/). Exit code 0 whenever grading ran, "
+        "whatever the scores.",
     )
-    parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION.ipynb")
+    parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION")
     parser.add_argument(
         "--assignment", help="assignment id (default: from the file or folder name)"
     )
-    parser.add_argument("--json", action="store_true", help="print Gradescope-style JSON")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
         "--workers", type=int, default=None, help="parallel sandboxes (default: cores)"
+    )
+    parser.add_argument(
+        "--results",
+        type=Path,
+        metavar="DIR",
+        help="write DIR/<assignment>/<student>.json as each submission is graded; "
+        "submissions whose result is current are skipped",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="with --results: regrade even unchanged submissions"
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="grade only share I of N (by a hash of the student id; the same on every machine)",
+    )
+    parser.add_argument(
+        "--partial-credit",
+        action="store_true",
+        help="split each function's points over its cases (default: all or nothing)",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="progress bar with ETA on stderr (default: when stderr is a terminal)",
+    )
+    parser.add_argument(
+        "--insecure",
+        action="store_true",
+        help="grade even where the sandbox cannot isolate student code (trusted notebooks "
+        "only; every result records it)",
     )
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    groups: dict[str, list[Path]] = {}
-    for path in args.submissions:
-        assignment_id = args.assignment or guess_assignment(path)
-        if assignment_id is None:
-            print(
-                f"dnnkit grade: cannot tell the assignment of {path}; pass --assignment",
-                file=sys.stderr,
-            )
-            return 2
-        groups.setdefault(assignment_id, []).append(path)
-    results: dict[Path, SubmissionResult] = {}
     try:
-        for assignment_id, paths in groups.items():
-            graded = grade_paths(paths, assignment_id, args.workers, progress=sys.stderr.isatty())
-            results.update(zip(paths, graded, strict=True))
-    except (ImportError, ValueError, NotebookError, OSError) as error:
+        submissions = discover(args.submissions, args.assignment)
+        shard = parse_shard(args.shard) if args.shard else None
+    except BatchError as error:
+        print(f"dnnkit grade: {error}", file=sys.stderr)
+        return 2
+    if args.force and args.results is None:
+        print("dnnkit grade: --force only means something with --results", file=sys.stderr)
+        return 2
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    report = _report_saved if args.results is not None and not args.json else None
+    try:
+        outcome = grade_batch(
+            submissions,
+            args.results,
+            force=args.force,
+            partial_credit=args.partial_credit,
+            shard=shard,
+            workers=args.workers,
+            progress=progress,
+            insecure=args.insecure,
+            on_saved=report,
+        )
+    except (ImportError, ValueError, NotebookError, OSError, ResultError, SandboxError) as error:
         print(f"dnnkit grade: grading could not run: {error}", file=sys.stderr)
         return 2
-    ordered = [results[path] for path in args.submissions]
+    results = [result for _, result in outcome.graded]
     if args.json:
-        print(json.dumps([result.to_json() for result in ordered], indent=2))
-    else:
-        print(render_table(ordered))
+        print(json.dumps([result.to_json() for result in results], indent=2))
+    elif args.results is not None:
+        print(
+            f"graded {len(results)}, unchanged {len(outcome.unchanged)}, "
+            f"other shards {outcome.other_shards}; results in {args.results}"
+        )
+    elif results:
+        print(render_table(results))
     return 0
+
+
+def _report_saved(submission: Submission, result: SubmissionResult, path: Path) -> None:
+    """One line per saved result, as it is saved (a log of a long batch, a pod's output)."""
+    from tqdm import tqdm
+
+    line = f"{submission.student} {submission.assignment} {result.score:g}/{result.max_score:g}"
+    tqdm.write(f"{line} -> {path}", file=sys.stdout)

@@ -4,6 +4,10 @@ A graded cell starts with ``# GRADED FUNCTION: <name>``; its solution lines sit 
 START/END CODE HERE markers (kept in the release, where they frame the placeholders); the locked
 test cells hold hidden tests between nbgrader's BEGIN/END HIDDEN TESTS delimiters (removed from
 the release). nbgrader's own traits name the hidden-test delimiters without their ``### ``.
+
+Cells come from students, so every scan here is one pass over the text (substring tests and
+line splits, no regular expression that could backtrack): a megabyte of unclosed markers costs
+what a megabyte of code does.
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ HIDDEN_TESTS_BEGIN = "BEGIN HIDDEN TESTS"
 HIDDEN_TESTS_END = "END HIDDEN TESTS"
 # nbgrader metadata: a function's graded test cell is ``test_<name>``.
 TEST_CELL_PREFIX = "test_"
+# The delimiter lines as they appear in a cell.
+HIDDEN_BEGIN_LINE = f"### {HIDDEN_TESTS_BEGIN}"
+HIDDEN_END_LINE = f"### {HIDDEN_TESTS_END}"
 
 
 def graded_name(source: str) -> str | None:
@@ -38,9 +45,9 @@ def strip_hidden_tests(source: str) -> str:
     kept: list[str] = []
     hidden = False
     for line in source.split("\n"):
-        if f"### {HIDDEN_TESTS_BEGIN}" in line:
+        if HIDDEN_BEGIN_LINE in line:
             hidden = True
-        elif f"### {HIDDEN_TESTS_END}" in line:
+        elif HIDDEN_END_LINE in line:
             hidden = False
         elif not hidden:
             kept.append(line)

@@ -8,23 +8,27 @@ from __future__ import annotations
 
 import ast
 import re
+import time
 from dataclasses import dataclass
 
+import numpy as np
+
 from autograder.course.notebooks import NotebookError
+from autograder.course.secret import course_secret
 from autograder.grading.cases import PreparedCase, prepared_cases
-from autograder.grading.reference import reference_sources
+from autograder.grading.reference import load_reference, reference_sources
 from autograder.grading.schema import GradedFunction, load_hidden_tests
-from autograder.sandbox.protocol import Limits
+from autograder.sandbox.protocol import FIRST_SEED, Limits
 
 
-def called_names(source: str) -> set[str]:
-    """Names a cell calls (``f(...)``); the whole text's words if the cell does not parse."""
+def used_names(source: str) -> set[str]:
+    """Names a cell uses (called, or passed on as values, as in ``{"softmax": softmax}``); the
+    whole text's words if the cell does not parse."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return set(re.findall(r"\w+", source))
-    calls = (node.func for node in ast.walk(tree) if isinstance(node, ast.Call))
-    return {func.id for func in calls if isinstance(func, ast.Name)}
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
 
 
 def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str]:
@@ -32,12 +36,31 @@ def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str
     found: list[str] = []
     pending = [name]
     while pending:
-        calls = called_names(sources.get(pending.pop(), ""))
+        calls = used_names(sources.get(pending.pop(), ""))
         for other in names:
             if other != name and other not in found and other in calls:
                 found.append(other)
                 pending.append(other)
     return found
+
+
+# CPU limit = floor + factor x the reference's own time on the same cases (the child also builds
+# its namespace and runs case 0 twice); wall = factor x CPU + margin (helper calls, a busy machine).
+# A function that calls the kit's helpers pays a round trip per call (encoding in the child, the
+# helper server), about ten times what the reference pays for the same small call.
+CPU_FLOOR, CPU_FACTOR, HELPER_CALLS_FACTOR = 0.15, 25.0, 10.0
+WALL_FACTOR, WALL_MARGIN = 2.0, 0.1
+
+
+def _reference_seconds(assignment_id: str, name: str, secret: bytes) -> float:
+    """CPU time of the reference on ``name``'s cases, as the sandbox will run them."""
+    reference = getattr(load_reference(assignment_id), name)
+    cases = prepared_cases(assignment_id, name, "", secret)
+    start = time.process_time()
+    for prepared in cases:
+        np.random.seed(FIRST_SEED)
+        reference(*prepared.fresh_args())
+    return time.process_time() - start
 
 
 @dataclass
@@ -49,10 +72,12 @@ class Assignment:
     imports: str
     references: dict[str, str]
     points: dict[str, float]
-    cases: dict[str, tuple[PreparedCase, ...]]
+    secret: bytes  # the course secret: hidden cases are drawn per submission from it
     # The kit's helpers each function may call from the sandbox: its callees in the reference,
     # transitively (run by the helper server, never in the child).
     kit_helpers: dict[str, list[str]]
+    # CPU seconds the reference takes on each function's cases (its fixed draw), measured here.
+    reference_seconds: dict[str, float]
 
     @classmethod
     def load(cls, assignment_id: str) -> Assignment:
@@ -61,10 +86,15 @@ class Assignment:
         missing = [name for name in specs if name not in references]
         if missing:
             raise NotebookError(f"the solved notebook of {assignment_id} lacks cells for {missing}")
-        cases = {name: prepared_cases(assignment_id, name) for name in specs}
+        secret = course_secret()
         names = list(specs)
         kit_helpers = {name: helpers_of(name, references, names) for name in names}
-        return cls(assignment_id, specs, imports, references, points, cases, kit_helpers)
+        seconds = {name: _reference_seconds(assignment_id, name, secret) for name in names}
+        return cls(assignment_id, specs, imports, references, points, secret, kit_helpers, seconds)
+
+    def cases_for(self, name: str, identity: str) -> tuple[PreparedCase, ...]:
+        """``name``'s cases for the submission ``identity`` (cached for a few submissions)."""
+        return prepared_cases(self.assignment_id, name, identity, self.secret)
 
     @property
     def names(self) -> list[str]:
@@ -72,9 +102,19 @@ class Assignment:
         return list(self.specs)
 
     def limits(self, name: str) -> Limits:
-        """The resources one sandboxed run of ``name`` may use."""
+        """The resources one sandboxed run of ``name`` may use: CPU calibrated on the reference.
+
+        A correct solution may be many times slower than the reference (loops instead of
+        vectorised numpy) and still passes; a looping one is stopped after a fraction of a second
+        instead of the hidden test's generous ceiling (``cpu_seconds``, ``wall_seconds``).
+        """
         spec = self.specs[name]
-        return Limits(spec.cpu_seconds, spec.wall_seconds, spec.memory_mb)
+        seconds = self.reference_seconds[name]
+        if self.kit_helpers[name]:
+            seconds *= HELPER_CALLS_FACTOR
+        cpu = min(spec.cpu_seconds, CPU_FLOOR + CPU_FACTOR * seconds)
+        wall = min(spec.wall_seconds, WALL_FACTOR * cpu + WALL_MARGIN)
+        return Limits(round(cpu, 3), round(wall, 3), spec.memory_mb)
 
     def points_of(self, name: str) -> float:
         """What ``name`` is worth (1 when the solved notebook does not say)."""

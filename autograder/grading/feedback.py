@@ -13,6 +13,11 @@ layout cannot drift apart. The layout, one function's feedback::
     Your function printed while graded; printed output is not shown here.
     Note: graded with the kit's own <helpers>. With your own <broken> this function would fail:
     [<case>] <first line of its first problem (or hint)>
+
+Much of this text comes from the sandboxed child (error messages, type names, dictionary keys in
+comparisons) and a long text is a channel out of the sandbox, so every entry is cut at
+:data:`MAX_ENTRY_CHARS` and one function's whole feedback at :data:`MAX_FEEDBACK_CHARS`; cut text
+says so.
 """
 
 from __future__ import annotations
@@ -24,7 +29,21 @@ if TYPE_CHECKING:
 
 MAX_PROBLEMS_SHOWN = 3  # per case
 MAX_FAILED_CASES_SHOWN = 3  # per function
+# One problem, hint, note or reason: room for a documented case's expected array (under 500
+# characters in every lesson), not for a hidden input or a page of someone else's code.
+MAX_ENTRY_CHARS = 600
+MAX_FEEDBACK_CHARS = 2_000  # one function's whole feedback
+CUT = " [... cut]"
+FEEDBACK_CUT = "... (the rest of this feedback was cut)"
 PRINTED = "Your function printed while graded; printed output is not shown here."
+
+
+def clip(text: str, limit: int = MAX_ENTRY_CHARS) -> str:
+    """``text`` if at most ``limit`` characters long, else its start and a mark saying so."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return text[: max(limit - len(CUT), 0)] + CUT
 
 
 def _first_line(text: str) -> str:
@@ -32,28 +51,52 @@ def _first_line(text: str) -> str:
 
 
 def _items(failure: CaseFailure) -> list[str]:
-    """A case's entries in the order shown: some problems, then every hint."""
-    shown = list(failure.problems[:MAX_PROBLEMS_SHOWN])
+    """A case's entries in the order shown: some problems, then every hint, each clipped."""
+    shown = [clip(problem) for problem in failure.problems[:MAX_PROBLEMS_SHOWN]]
     if len(failure.problems) > MAX_PROBLEMS_SHOWN:
         hidden = len(failure.problems) - MAX_PROBLEMS_SHOWN
         shown.append(f"... and {hidden} more problems in this case")
-    return shown + [f"Hint: {hint}" for hint in failure.hints]
+    return shown + [clip(f"Hint: {hint}") for hint in failure.hints]
+
+
+def _case_name(failure: CaseFailure) -> str:
+    return clip(failure.case, 200)
 
 
 def render_case(failure: CaseFailure) -> str:
     """One failed case: its name and first entry on one line, each further entry indented."""
-    return f"[{failure.case}] " + "\n    ".join(_items(failure))
+    return f"[{_case_name(failure)}] " + "\n    ".join(_items(failure))
+
+
+def _fit(head: list[str], body: list[str], tail: list[str]) -> str:
+    """Join the parts, dropping (or cutting) body parts so the whole fits MAX_FEEDBACK_CHARS.
+
+    The head (notes, status) and the tail (printed, helper note) are short and always kept.
+    """
+    text = "\n".join(head + body + tail)
+    if len(text) <= MAX_FEEDBACK_CHARS:
+        return text
+    room = MAX_FEEDBACK_CHARS - len("\n".join([*head, FEEDBACK_CUT, *tail])) - 1
+    kept: list[str] = []
+    for part in body:
+        if len(part) + 1 > room:
+            if room > 80:  # enough to say something useful
+                kept.append(clip(part, room - 1))
+            break
+        kept.append(part)
+        room -= len(part) + 1
+    return clip("\n".join([*head, *kept, FEEDBACK_CUT, *tail]), MAX_FEEDBACK_CHARS)
 
 
 def _case_headline(failure: CaseFailure) -> str:
     """The first line of :func:`render_case`: the case's name and its first entry's first line."""
     items = _items(failure)
-    return f"[{failure.case}] " + (_first_line(items[0]) if items else "")
+    return f"[{_case_name(failure)}] " + (_first_line(items[0]) if items else "")
 
 
 def render_helper_note(note: HelperNote) -> str:
     """Say that the function passed only with the kit's helpers, and where the student's fail."""
-    return (
+    return clip(
         f"Note: graded with the kit's own {', '.join(note.helpers)}. With your own "
         f"{', '.join(note.broken)} this function would fail: {_case_headline(note.failure)}"
     )
@@ -61,22 +104,22 @@ def render_helper_note(note: HelperNote) -> str:
 
 def render_feedback(result: FunctionResult) -> str:
     """The whole feedback of one graded function (the layout in this module's docstring)."""
-    lines = [f"Note: {note}" for note in result.notes]
+    head = [clip(f"Note: {note}") for note in result.notes]
+    body: list[str] = []
     if result.not_graded is not None:
-        lines += ["Not graded.", result.not_graded]
+        head += ["Not graded.", clip(result.not_graded)]
     elif result.failures:
-        lines.append(f"Failed {len(result.failures)} of {result.cases} cases.")
-        lines += [render_case(failure) for failure in result.failures[:MAX_FAILED_CASES_SHOWN]]
+        head.append(f"Failed {len(result.failures)} of {result.cases} cases.")
+        body += [render_case(failure) for failure in result.failures[:MAX_FAILED_CASES_SHOWN]]
         if len(result.failures) > MAX_FAILED_CASES_SHOWN:
             hidden = len(result.failures) - MAX_FAILED_CASES_SHOWN
-            lines.append(f"... and {hidden} more failing cases")
+            body.append(f"... and {hidden} more failing cases")
     else:
-        lines.append(f"All {result.cases} cases passed.")
-    if result.printed:
-        lines.append(PRINTED)
+        head.append(f"All {result.cases} cases passed.")
+    tail = [PRINTED] if result.printed else []
     if result.helper_note is not None:
-        lines.append(render_helper_note(result.helper_note))
-    return "\n".join(lines)
+        tail.append(render_helper_note(result.helper_note))
+    return _fit(head, body, tail)
 
 
 def headline(result: FunctionResult) -> str:
@@ -91,10 +134,10 @@ def headline(result: FunctionResult) -> str:
         # A case that failed on hints alone already shows its first hint on its headline.
         own_line = failure.hints if failure.problems else failure.hints[1:]
         if own_line:
-            return _row(f"Hint: {own_line[0]}").strip()
+            return _row(clip(f"Hint: {own_line[0]}")).strip()
     if shown:
         return _row(_case_headline(shown[0]))
-    return _row(result.not_graded or "")
+    return _row(clip(result.not_graded or ""))
 
 
 def _row(text: str) -> str:
@@ -104,5 +147,5 @@ def _row(text: str) -> str:
 
 def render_hidden_test_failures(function_name: str, failures: list[CaseFailure]) -> str:
     """The message of the nbgrader path's AssertionError: every failed case, one per bullet."""
-    cases = "\n  - ".join(render_case(failure) for failure in failures)
-    return f"{function_name}: hidden tests failed\n  - {cases}"
+    cases = [f"  - {render_case(failure)}" for failure in failures]
+    return _fit([f"{function_name}: hidden tests failed"], cases, [])

@@ -37,6 +37,7 @@ class Job:
     """One graded function of one submission, as sent to the sandbox and judged afterwards."""
 
     submission: int
+    identity: str  # who submitted it: the hidden cases are drawn for this identity
     name: str
     code: str | None
     helpers: list[str]
@@ -57,13 +58,18 @@ class Grader:
         self.helpers = helpers
         self._student_cells: dict[int, dict[str, str]] = {}
 
-    def _jobs_for(self, index: int, path: Path) -> tuple[list[Job], str]:
+    def _jobs_for(self, index: int, path: Path, identity: str) -> tuple[list[Job], str]:
         names = self.assignment.names
         try:
             notebook = read_notebook(path)
-        except NotebookError as error:
-            return [Job(index, name, None, [], problem=str(error)) for name in names], ""
-        cells = find_graded_cells(notebook, names)
+            cells = find_graded_cells(notebook, names)
+        except Exception as error:  # whatever the file holds, only this submission is affected
+            problem = (
+                str(error)
+                if isinstance(error, NotebookError)
+                else (f"the notebook could not be read ({type(error).__name__})")
+            )
+            return [Job(index, identity, name, None, [], problem) for name in names], ""
         # The kit's imports, plus any the student added in their own (non-graded) cells.
         lines = [*self.assignment.imports.splitlines(), *cells.imports.splitlines()]
         imports = "\n".join(dict.fromkeys(lines))
@@ -72,7 +78,8 @@ class Grader:
         for name in names:
             code = cells.code.get(name)
             helpers = [h for h in helpers_of(name, sources, names) if h in cells.code]
-            job = Job(index, name, code, helpers, cells.problems.get(name), cells.notes.get(name))
+            problem, note = cells.problems.get(name), cells.notes.get(name)
+            job = Job(index, identity, name, code, helpers, problem, note)
             jobs.append(job)
         self._student_cells[index] = cells.code
         return jobs, imports
@@ -84,7 +91,7 @@ class Grader:
             return
         try:
             own = {h: self._student_cells[job.submission][h] for h in job.helpers}
-            cases = self.assignment.cases[job.name]
+            cases = self.assignment.cases_for(job.name, job.identity)
             kit_helpers = self.assignment.kit_helpers[job.name]
             message = job_message(job.name, imports, kit_helpers, job.code, cases, own)
             limits = self.assignment.limits(job.name)
@@ -140,7 +147,7 @@ class Grader:
         stop_at_first: bool = False,
     ) -> list[CaseFailure]:
         failures: list[CaseFailure] = []
-        cases = self.assignment.cases[job.name]
+        cases = self.assignment.cases_for(job.name, job.identity)
         for i, prepared in enumerate(cases):
             outcome = report.outcome(stage, i)
             if outcome is None:  # the child stopped here: say why, once
@@ -170,7 +177,7 @@ class Grader:
         return FunctionResult(
             job.name,
             self.assignment.points_of(job.name),
-            len(self.assignment.cases[job.name]),
+            len(self.assignment.specs[job.name].cases),
             failures=failures or [],
             not_graded=not_graded,
             notes=[job.note] if job.note else [],
@@ -192,8 +199,12 @@ class Grader:
         paths: list[Path],
         progress: bool = False,
         on_result: Callable[[int, SubmissionResult], None] | None = None,
+        identities: list[str] | None = None,
     ) -> list[SubmissionResult]:
         """Grade every submission; results come back in the order of ``paths``.
+
+        ``identities`` name the submissions (student ids) for drawing their hidden cases; by
+        default each file's name without ``.ipynb``.
 
         Each submission is finished (helper notes added) as soon as its last function is judged,
         and handed to ``on_result(index, result)`` then, so a caller can save it before the rest
@@ -201,8 +212,9 @@ class Grader:
         """
         per_submission: list[list[Job]] = []
         work: list[tuple[Job, str]] = []
-        for index, path in enumerate(paths):
-            jobs, imports = self._jobs_for(index, path)
+        identities = identities or [path.stem for path in paths]
+        for index, (path, identity) in enumerate(zip(paths, identities, strict=True)):
+            jobs, imports = self._jobs_for(index, path, identity)
             per_submission.append(jobs)
             work += [(job, imports) for job in jobs]
         results: list[SubmissionResult | None] = [None] * len(paths)
@@ -244,8 +256,11 @@ def grade_paths(
     progress: bool = False,
     insecure: bool = False,
     on_result: Callable[[int, SubmissionResult], None] | None = None,
+    identities: list[str] | None = None,
 ) -> list[SubmissionResult]:
     """Grade submissions of one assignment (the Python entry point of ``dnnkit grade``).
+
+    ``identities`` (student ids) choose each submission's hidden cases; by default the file names.
 
     ``on_result(index, result)`` is called as each submission is finished (its isolation set),
     in the order they finish, so a batch can store results as it goes.
@@ -271,4 +286,5 @@ def grade_paths(
             if on_result is not None:
                 on_result(index, result)
 
-        return Grader(assignment, pool, helpers).grade(paths, progress, finished)
+        grader = Grader(assignment, pool, helpers)
+        return grader.grade(paths, progress, finished, identities)

@@ -16,7 +16,7 @@ from autograder.grading.cases import PreparedCase
 from autograder.grading.schema import Outcome
 from autograder.sandbox import transport
 from autograder.sandbox.channel import Frame, frame
-from autograder.sandbox.protocol import CELL, JOB, OUTCOME, RERUN, Ending, Limits
+from autograder.sandbox.protocol import CELL, JOB, OUTCOME, RERUN, Ending, Limits, text_array
 
 MAX_CHILD_TEXT = 500  # an error text from the child, before feedback caps it further
 
@@ -32,11 +32,11 @@ def job_message(
     """The job as the child receives it: arguments only, never an expected value or kit code."""
     job = {
         "function": function,
-        "imports": imports,
+        "imports": text_array(imports),
         "helpers": helpers,
-        "student": code,
+        "student": text_array(code),
         "cases": [list(prepared.fresh_args()) for prepared in cases],
-        "own_helpers": own_helpers,
+        "own_helpers": {name: text_array(cell) for name, cell in own_helpers.items()},
     }
     return frame({"kind": JOB}, job)
 

@@ -22,6 +22,8 @@ class CaseFailure:
     case: str
     problems: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
+    # Cases after this one that never ran because the child stopped here; they count as failed.
+    unrun: int = 0
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,29 @@ class FunctionResult:
     notes: list[str] = field(default_factory=list)  # shown first, e.g. a duplicated cell
     helper_note: HelperNote | None = None  # shown last
     printed: bool = False  # the function printed while graded (what it printed is never shown)
+    # Opt-in (``dnnkit grade --partial-credit``): points split evenly over the cases that pass.
+    # Off, a function earns its points only when every case passes.
+    partial_credit: bool = False
 
     @property
     def passed(self) -> bool:
         return self.not_graded is None and not self.failures
 
     @property
+    def passed_cases(self) -> int:
+        """Cases that ran and passed; a case that never ran (the child stopped first) did not."""
+        if self.not_graded is not None:
+            return 0
+        failed = len(self.failures) + sum(failure.unrun for failure in self.failures)
+        return max(self.cases - failed, 0)
+
+    @property
     def score(self) -> float:
-        return self.points if self.passed else 0.0
+        if self.passed:
+            return self.points
+        if self.partial_credit and self.cases:
+            return round(self.points * self.passed_cases / self.cases, 2)
+        return 0.0
 
     @property
     def max_score(self) -> float:
@@ -83,6 +100,13 @@ class SubmissionResult:
 
     submission: str
     tests: list[FunctionResult] = field(default_factory=list)
+    # The sandbox's isolation in force (``SandboxPool.isolation``); "isolated": False means graded
+    # without it (--insecure).
+    isolation: dict = field(default_factory=dict)
+
+    @property
+    def isolated(self) -> bool:
+        return bool(self.isolation.get("isolated"))
 
     @property
     def score(self) -> float:
@@ -99,4 +123,5 @@ class SubmissionResult:
             "score": self.score,
             "max_score": self.max_score,
             "tests": [test.to_json() for test in self.tests],
+            "isolation": self.isolation,
         }

@@ -1,7 +1,9 @@
-"""Building blocks the lessons' hidden tests share: known-value keys, gradients, mistake recipes."""
+"""Building blocks the lessons' hidden tests share: known-value keys, gradients, mistake recipes,
+and the drawing of per-submission arguments from a ``numpy.random.Generator``."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,6 +34,20 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, eps: float = 1e-6)
     return grad
 
 
+def stacked_numerical_gradient(
+    f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, eps: float = 1e-6
+) -> np.ndarray:
+    """Central differences of ``f`` at ``x`` for every entry in one call each way.
+
+    ``f`` receives a stack of ``x.size`` copies of ``x``, copy k moved by ``eps`` in entry k (shape
+    ``(x.size, *x.shape)``), and returns their ``x.size`` values: written with matmul and
+    elementwise operations, it runs every perturbation at once, where :func:`numerical_gradient`
+    runs one at a time (drawn cases need a fresh check per submission, so speed counts).
+    """
+    steps = eps * np.eye(x.size).reshape(x.size, *x.shape)
+    return ((f(x + steps) - f(x - steps)) / (2 * eps)).reshape(x.shape)
+
+
 def wrong_update(
     layers: Callable[[int], range], sign: float = -1.0, biases: bool = True
 ) -> Callable[..., dict]:
@@ -46,3 +62,60 @@ def wrong_update(
         return updated
 
     return wrong
+
+
+# ----------------------------------------------------------------- drawing per-submission arguments
+
+
+def distinct_widths(rng: np.random.Generator, count: int, low: int = 2, high: int = 7) -> list[int]:
+    """``count`` different sizes in [low, high]: no two layers alike, so a transposed or misplaced
+    array can never fit by chance and each shape mistake shows as one."""
+    return [int(width) for width in rng.choice(np.arange(low, high + 1), count, replace=False)]
+
+
+def more_examples_than(rng: np.random.Generator, units: int, extra: int = 5) -> int:
+    """A number of examples above ``units``: a units-by-examples mix-up then shows in the shapes."""
+    return int(rng.integers(units + 1, units + 1 + extra))
+
+
+def normal(rng: np.random.Generator, *shapes: tuple[int, ...]) -> list[np.ndarray]:
+    """Standard-normal arrays of the given shapes, in order."""
+    return [rng.standard_normal(shape) for shape in shapes]
+
+
+def binary_labels(rng: np.random.Generator, m: int) -> np.ndarray:
+    """Labels 0 and 1 in a row of ``m`` (m >= 2), both present, in random order, as floats."""
+    ones = int(rng.integers(1, m))
+    return rng.permutation(np.r_[np.ones(ones), np.zeros(m - ones)]).reshape(1, m)
+
+
+def fingerprint(value: object) -> tuple:
+    """A hashable summary of nested arguments (arrays by shape and bytes), to memoise on them."""
+    if isinstance(value, np.ndarray):
+        return (value.shape, value.dtype.str, value.tobytes())
+    if isinstance(value, dict):
+        return tuple((key, fingerprint(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(fingerprint(item) for item in value)
+    return (value,)
+
+
+def memoized_by_arguments(
+    compute: Callable[[tuple], dict], maxsize: int = 64
+) -> Callable[[tuple], dict]:
+    """Compute once per case's arguments (numerical gradients are slow), remembering only the
+    ``maxsize`` most recent: drawn cases differ per submission, so an unbounded memo would grow
+    with the batch."""
+    results: OrderedDict[tuple, dict] = OrderedDict()
+
+    def cached(args: tuple) -> dict:
+        key = fingerprint(args)
+        if key in results:
+            results.move_to_end(key)
+        else:
+            results[key] = compute(args)
+            if len(results) > maxsize:
+                results.popitem(last=False)
+        return results[key]
+
+    return cached

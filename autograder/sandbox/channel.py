@@ -110,7 +110,7 @@ def receive(
         raise ChannelError("the message stopped in the middle")
     try:
         head = json.loads(head_bytes) if head_bytes else {}
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise ChannelError("message head is not JSON") from error
     if not isinstance(head, dict):
         raise ChannelError("message head is not an object")

@@ -33,6 +33,7 @@ from autograder.sandbox.protocol import (
     OWN_HELPERS,
     RERUN,
     SECOND_SEED,
+    array_text,
 )
 
 # CPU time left for the optional run with the student's own helpers (a looping helper must not
@@ -162,8 +163,9 @@ def main(fd: int) -> None:
     if not isinstance(job, dict):
         return
     name = str(job["function"])
+    imports, student = array_text(job["imports"]), array_text(job["student"])
     helpers = {helper: KitHelper(sock, helper) for helper in job["helpers"]}
-    namespace, error = build_namespace(job["imports"], helpers, {name: job["student"]}, name)
+    namespace, error = build_namespace(imports, helpers, {name: student}, name)
     function = namespace.get(name)
     if error is None and not callable(function):
         error = f"your cell does not define a function named {name}"
@@ -171,12 +173,12 @@ def main(fd: int) -> None:
     if error is not None:
         return
     run_cases(sock, function, name, job["cases"], KIT_HELPERS, rerun=True)
-    own_helpers = job["own_helpers"]
+    own_helpers = {helper: array_text(cell) for helper, cell in job["own_helpers"].items()}
     if not own_helpers:
         return
     remaining = signal.getitimer(signal.ITIMER_PROF)[0] or OWN_HELPERS_CPU_SECONDS
     signal.setitimer(signal.ITIMER_PROF, min(remaining, OWN_HELPERS_CPU_SECONDS))
-    cells = {**own_helpers, name: job["student"]}
-    own_namespace, own_error = build_namespace(job["imports"], {}, cells, name)
+    cells = {**own_helpers, name: student}
+    own_namespace, own_error = build_namespace(imports, {}, cells, name)
     if own_error is None and callable(own_namespace.get(name)):
         run_cases(sock, own_namespace[name], name, job["cases"], OWN_HELPERS, rerun=False)

@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
+
 # Message kinds.
 JOB, REPLY, CELL, OUTCOME, RERUN, CALL = "job", "reply", "cell", "outcome", "rerun", "call"
 # Stages of a job: every case with the kit's helpers, then again with the student's own.
@@ -25,6 +27,17 @@ KIT_HELPERS, OWN_HELPERS = "case", "own"
 # Global seeds set before the first and the second call of a case: a function that forgot its own
 # np.random.seed answers differently, so the grader can say so.
 FIRST_SEED, SECOND_SEED = 2024, 7
+
+
+def text_array(text: str) -> np.ndarray:
+    """Source code as bytes in an array: the transport caps strings (they come from children),
+    not arrays, and a job's cells may be long."""
+    return np.frombuffer(text.encode("utf-8", "replace"), dtype=np.uint8)
+
+
+def array_text(array: np.ndarray) -> str:
+    """The inverse of :func:`text_array` (in the child)."""
+    return bytes(np.asarray(array, dtype=np.uint8)).decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)

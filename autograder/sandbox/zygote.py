@@ -302,7 +302,8 @@ def main() -> None:
     setup_line, _ = _read_line(control)
     setup = json.loads(setup_line)
     child.run_imports(f"{PRELOAD}\n{setup['preload']}", {})
-    prepare_plotting()
+    if "matplotlib" in sys.modules:  # the assignment plots: its graded functions may too
+        prepare_plotting()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when the zygote stops
     factory = Factory(strict=bool(setup["strict"]))
     missing = factory.probe()

@@ -52,7 +52,7 @@ def test_json_output_is_one_gradescope_result_per_submission(json_run) -> None:
     assert [Path(r["submission"]).stem for r in results][:2] == ["solved", "broken"]
     points = notebook_points(KIT.solved_notebook("step_by_step"))
     for result in results:
-        assert set(result) == {"submission", "score", "max_score", "tests"}
+        assert set(result) == {"submission", "score", "max_score", "tests", "isolation"}
         assert result["max_score"] == sum(points.values())
         assert [t["name"] for t in result["tests"]] == list(points)
         for test in result["tests"]:

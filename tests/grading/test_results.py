@@ -116,7 +116,8 @@ def test_the_helper_note_of_a_case_that_failed_on_a_hint_alone_quotes_the_hint()
 def test_json_has_gradescopes_keys_and_the_rendered_feedback_as_output() -> None:
     passed = FunctionResult("linear_forward", 1.0, 3)
     failed = FunctionResult("compute_cost", 2.0, 4, failures=[CaseFailure("b", ("cost is nan",))])
-    submission = SubmissionResult("a.ipynb", [passed, failed])
+    isolation = {"isolated": True, "layers": ["a seccomp filter"], "missing": []}
+    submission = SubmissionResult("a.ipynb", [passed, failed], isolation)
     assert (submission.score, submission.max_score) == (1.0, 3.0)
     assert submission.to_json() == {
         "submission": "a.ipynb",
@@ -138,6 +139,7 @@ def test_json_has_gradescopes_keys_and_the_rendered_feedback_as_output() -> None
                 "output": "Failed 1 of 4 cases.\n[b] cost is nan",
             },
         ],
+        "isolation": isolation,
     }
 
 

@@ -12,8 +12,12 @@ import pytest
 
 from autograder.grading.compare import pick
 from autograder.lessons.building_blocks import (
+    binary_labels,
+    distinct_widths,
+    memoized_by_arguments,
     numerical_gradient,
     spec_values,
+    stacked_numerical_gradient,
     tuple_values,
     wrong_update,
 )
@@ -139,3 +143,62 @@ def test_tuple_values_address_a_returned_tuple_in_order() -> None:
     output = (dA_prev, dW, db)
     for path, value in known.items():
         assert pick(output, path) is value
+
+
+# ------------------------------------------------------------- stacked gradients and the memo
+
+
+def test_stacked_gradient_of_a_cubic_sum_is_three_x_squared() -> None:
+    x = np.random.default_rng(1).normal(size=(3, 4))
+    got = stacked_numerical_gradient(lambda stack: np.sum(stack**3, axis=(-2, -1)), x)
+    np.testing.assert_allclose(got, 3 * x**2, rtol=1e-6, atol=1e-8)
+
+
+def test_stacked_gradient_of_a_quadratic_form_through_matmul_is_a_plus_a_transposed_times_x() -> (
+    None
+):
+    rng = np.random.default_rng(2)
+    A, x = rng.normal(size=(4, 4)), rng.normal(size=(4, 1))
+
+    def quadratic(stack: np.ndarray) -> np.ndarray:  # x^T A x for each stacked x
+        return np.sum(stack * (A @ stack), axis=(-2, -1))
+
+    got = stacked_numerical_gradient(quadratic, x)
+    np.testing.assert_allclose(got, (A + A.T) @ x, rtol=1e-6, atol=1e-8)
+
+
+def test_the_memo_computes_once_per_arguments_and_forgets_the_oldest_past_its_size() -> None:
+    calls = []
+
+    def compute(args: tuple) -> dict:
+        calls.append(args)
+        return {"sum": float(np.sum(args[0]))}
+
+    memo = memoized_by_arguments(compute, maxsize=2)
+    one, two, three = (np.full((2, 2), value) for value in (1.0, 2.0, 3.0))
+    assert memo((one,)) == {"sum": 4.0}
+    assert memo((one.copy(),)) == {"sum": 4.0}  # equal arrays, one computation
+    assert len(calls) == 1
+    memo((two,))
+    memo((three,))  # the memo holds two: the first is forgotten
+    memo((one,))
+    assert len(calls) == 4
+    memo((three,))
+    assert len(calls) == 4
+
+
+def test_distinct_widths_are_different_and_within_bounds() -> None:
+    rng = np.random.default_rng(3)
+    for count in range(1, 7):
+        widths = distinct_widths(rng, count, 2, 7)
+        assert len(set(widths)) == count
+        assert all(2 <= w <= 7 for w in widths)
+        assert all(type(w) is int for w in widths)
+
+
+def test_binary_labels_hold_both_classes_in_one_row() -> None:
+    rng = np.random.default_rng(4)
+    for m in range(2, 12):
+        Y = binary_labels(rng, m)
+        assert Y.shape == (1, m)
+        assert set(np.unique(Y)) == {0.0, 1.0}

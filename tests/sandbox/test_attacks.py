@@ -691,10 +691,10 @@ CHILD_OUTLIVES_ZYGOTE = """
 import os, signal, sys, threading, time
 from autograder.sandbox import channel
 from autograder.sandbox.pool import SandboxPool
-from autograder.sandbox.protocol import Limits
+from autograder.sandbox.protocol import Limits, text_array
 job = channel.frame({"kind": "job"}, {
-    "function": "f", "imports": "", "helpers": [], "own_helpers": {}, "cases": [[]],
-    "student": "def f():\\n    import time\\n    time.sleep(60)\\n",
+    "function": "f", "imports": text_array(""), "helpers": [], "own_helpers": {}, "cases": [[]],
+    "student": text_array("def f():\\n    import time\\n    time.sleep(60)\\n"),
 })
 with SandboxPool(1) as pool:
     pool.require_isolation()

@@ -2,10 +2,12 @@
 
 Both graded functions train a model, so every case trains on tiny random data (at most 12
 features) for a few hundred iterations at most: grading takes milliseconds, not minutes. Each
-function gets SPEC.md's small case with its known answers, and hidden cases with other seeds,
-shapes, learning rates and iteration counts (so that ``costs`` holds several entries). Expected
-outputs come from the solved notebook (see ``autograder.grading.schema`` for the format); the
-mistake recipes below are wrong trainings written with this lesson's provided helpers.
+function gets SPEC.md's small case with its known answers (the documented case, fixed), and hidden
+cases drawn per submission: data, 0/1 labels (both present), layer sizes, learning rate and
+iteration count (over 100, so that ``costs`` holds several entries). Every case stays inside the
+contract: a binary classifier, one sigmoid output unit. Expected outputs come from the solved
+notebook (see ``autograder.grading.schema`` for the format); the mistake recipes below are wrong
+trainings written with this lesson's provided helpers. No hidden case is fixed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake
+from autograder.lessons.building_blocks import binary_labels, distinct_widths
 from support.application import utils as helpers
 
 # The solved notebook's functions by name, as mistake recipes receive them.
@@ -35,6 +38,25 @@ def _case(
 ) -> Callable[[], tuple]:
     """Arguments in the graded functions' positional order (``print_cost`` keeps its default)."""
     return lambda: (*_data(seed, n_x, len(labels), labels), dims, rate, iterations)
+
+
+def _drawn(
+    hidden_layers: int, rates: tuple[float, float]
+) -> Callable[[np.random.Generator], tuple]:
+    """A drawn training: n_x up to 12 features, all widths different, ONE output unit, 6 to 10
+    examples, a learning rate in ``rates`` (never 0.0075, the fixed rate a mistake uses), and
+    101 to 160 iterations."""
+
+    def draw(rng: np.random.Generator) -> tuple:
+        n_x = int(rng.integers(4, 13))
+        hidden = distinct_widths(rng, hidden_layers, 2, 7)
+        m = int(rng.integers(6, 11))
+        X = rng.standard_normal((n_x, m))
+        rate = round(float(rng.uniform(*rates)), 3)
+        iterations = int(rng.integers(101, 161))
+        return X, binary_labels(rng, m), [n_x, *hidden, 1], rate, iterations
+
+    return draw
 
 
 def _train(parameters: dict, rate: float, iterations: int, step: Callable[[dict], tuple]) -> tuple:
@@ -191,12 +213,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 },
             ),
             HiddenCase(
-                "hidden: layers (8, 5, 1), 12 examples, 120 iterations",
-                _case(4, 8, [1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1], (8, 5, 1), 0.02, 120),
+                "hidden: a small learning rate, over 100 iterations",
+                draw=_drawn(1, (0.01, 0.04)),
             ),
             HiddenCase(
-                "hidden: layers (12, 3, 1), 6 examples, learning rate 0.1, 250 iterations",
-                _case(5, 12, [0, 1, 1, 0, 1, 0], (12, 3, 1), 0.1, 250),
+                "hidden: a larger learning rate, over 100 iterations",
+                draw=_drawn(1, (0.05, 0.15)),
             ),
         ),
         mistakes=TWO_LAYER_MISTAKES,
@@ -211,12 +233,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known={(1, 0): 0.70723944, (0, "b3"): [[0.0013201]]},
             ),
             HiddenCase(
-                "hidden: layers [7, 4, 3, 1], 9 examples, learning rate 0.05, 150 iterations",
-                _case(6, 7, [0, 1, 1, 0, 1, 1, 0, 0, 1], [7, 4, 3, 1], 0.05, 150),
+                "hidden: two hidden layers, over 100 iterations",
+                draw=_drawn(2, (0.02, 0.1)),
             ),
             HiddenCase(
-                "hidden: one hidden layer [6, 5, 1], 8 examples, 201 iterations",
-                _case(7, 6, [1, 1, 0, 0, 1, 0, 1, 0], [6, 5, 1], 0.1, 201),
+                "hidden: one hidden layer, over 100 iterations",
+                draw=_drawn(1, (0.02, 0.15)),
             ),
         ),
         mistakes=DEEP_MISTAKES,

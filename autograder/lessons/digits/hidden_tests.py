@@ -5,6 +5,16 @@ activations, and independent checks: analytic values, scipy's softmax, a cost wr
 an independent forward pass, numerical gradients for the backward pass. Expected outputs come
 from the solved notebook (see ``autograder.grading.schema`` for the format); the mistakes are the
 ones the original listing made (SPEC erratum 5) and the ones students make most.
+
+Hidden cases are drawn per submission (sizes, values, labels, learning rates, iteration counts),
+inside each function's documented contract: labels are integers below the number of classes, Y is
+one-hot, ``backward_propagation`` and the model end in softmax, and widths within a network all
+differ. Each case keeps its activations, since they are what the case tests. Fixed hidden cases,
+each for its exact values: ``one_hot_encoding`` [1, 1, 1] with 2 classes; ``softmax`` of one
+class; ``compute_cost`` certain and right, and uniform over 10 classes (ln 10);
+``initialize_parameters`` [2, 3, 1, 2], ``forward_propagation`` and ``backward_propagation`` on the
+three-layer fixtures (known values in ``support.digits.checks``); ``predict`` "the largest input
+wins". Every other hidden case is drawn.
 """
 
 from __future__ import annotations
@@ -16,7 +26,13 @@ import numpy as np
 from scipy.special import softmax as scipy_softmax
 
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake
-from autograder.lessons.building_blocks import numerical_gradient, spec_values, wrong_update
+from autograder.lessons.building_blocks import (
+    distinct_widths,
+    more_examples_than,
+    spec_values,
+    stacked_numerical_gradient,
+    wrong_update,
+)
 from support.digits.checks import (
     BACKWARD_DOCUMENTED,
     BACKWARD_THREE_LAYERS,
@@ -42,7 +58,6 @@ from support.digits.fixtures import (
     labels_to_columns,
     neural_network_model_test_case,
     predict_test_case,
-    random_parameters,
     softmax_large_scores_test_case,
     softmax_test_case,
     update_parameters_test_case,
@@ -60,11 +75,12 @@ ELEMENTWISE = {
     "sigmoid": lambda Z: 1 / (1 + np.exp(-Z)),
     "tanh": np.tanh,
     "relu": lambda Z: np.maximum(Z, 0),
-    "softmax": lambda Z: scipy_softmax(Z, axis=0),
+    "softmax": lambda Z: scipy_softmax(Z, axis=-2),  # over the classes, stacked or not
 }
 
 
 def _forward(X: np.ndarray, parameters: dict, activations: list[str]) -> np.ndarray:
+    """The network's output; any one input may be a stack of variants (a leading axis)."""
     A = X
     for l, name in enumerate(activations, start=1):
         A = ELEMENTWISE[name](parameters[f"W{l}"] @ A + parameters[f"b{l}"])
@@ -81,13 +97,22 @@ def _cost_loop(AL: np.ndarray, Y: np.ndarray) -> float:
     return total / Y.shape[1]
 
 
+def _parameters(rng: np.random.Generator, dims: list[int], scale: float = 1.0) -> dict:
+    """Normal weights and biases times ``scale``, drawn W1, b1, W2, b2, ..."""
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = scale * rng.standard_normal((dims[l], dims[l - 1]))
+        parameters[f"b{l}"] = scale * rng.standard_normal((dims[l], 1))
+    return parameters
+
+
 def _network(
-    seed: int, dims: list[int], m: int, activations: list[str], scale: float = 1.0
+    rng: np.random.Generator, dims: list[int], m: int, activations: list[str], scale: float = 1.0
 ) -> tuple:
     """A consistent network: X, Y, parameters, and the caches of a real forward pass."""
-    parameters = {k: v * scale for k, v in random_parameters(seed, dims).items()}
-    X = np.random.randn(dims[0], m)
-    Y = labels_to_columns(list(np.random.randint(0, dims[-1], m)), dims[-1])
+    parameters = _parameters(rng, dims, scale)
+    X = rng.standard_normal((dims[0], m))
+    Y = labels_to_columns([int(label) for label in rng.integers(0, dims[-1], m)], dims[-1])
     A, caches = X, []
     for l, name in enumerate(activations, start=1):
         W, b = parameters[f"W{l}"], parameters[f"b{l}"]
@@ -97,9 +122,18 @@ def _network(
     return X, Y, parameters, caches, A
 
 
-def _consistent_backward_args(seed: int, dims: list[int], m: int, activations: list[str]) -> tuple:
-    _, Y, _, caches, AL = _network(seed, dims, m, activations)
+def _consistent_backward_args(
+    rng: np.random.Generator, dims: list[int], m: int, activations: list[str]
+) -> tuple:
+    _, Y, _, caches, AL = _network(rng, dims, m, activations)
     return AL, Y, caches, activations
+
+
+def _stacked_costs(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """-1/m sum(Y log AL) of each stacked AL, skipping the zero terms of Y as the loop does."""
+    with np.errstate(divide="ignore"):
+        terms = np.where(Y != 0, Y * np.log(AL), 0.0)
+    return -np.sum(terms, axis=(-2, -1)) / Y.shape[1]
 
 
 def _check_gradients(args: tuple, grads: dict) -> list[str]:
@@ -113,22 +147,23 @@ def _check_gradients(args: tuple, grads: dict) -> list[str]:
     X = np.array(caches[0][0][0], dtype=float)
     m = X.shape[1]
 
-    def cost() -> float:
-        return _cost_loop(_forward(X, parameters, activations), Y)
+    def cost_varying(key: str) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda stack: _stacked_costs(_forward(X, {**parameters, key: stack}, activations), Y)
 
     problems = []
     for key, value in parameters.items():
-        if not np.allclose(grads[f"d{key}"], numerical_gradient(cost, value), rtol=1e-4, atol=1e-6):
+        numeric = stacked_numerical_gradient(cost_varying(key), value)
+        if not np.allclose(grads[f"d{key}"], numeric, rtol=1e-4, atol=1e-6):
             problems.append(f"d{key} disagrees with a numerical gradient check of the cost")
     for l in range(1, layers):
         A = np.array(caches[l][0][0], dtype=float)
         upper = {f"W{k - l}": parameters[f"W{k}"] for k in range(l + 1, layers + 1)}
         upper.update({f"b{k - l}": parameters[f"b{k}"] for k in range(l + 1, layers + 1)})
 
-        def upper_cost(A: np.ndarray = A, upper: dict = upper, l: int = l) -> float:
-            return _cost_loop(_forward(A, upper, activations[l:]), Y)
+        def upper_costs(stack: np.ndarray, upper: dict = upper, l: int = l) -> np.ndarray:
+            return _stacked_costs(_forward(stack, upper, activations[l:]), Y)
 
-        numeric = numerical_gradient(upper_cost, A) * m
+        numeric = stacked_numerical_gradient(upper_costs, A) * m
         if not np.allclose(grads[f"dA{l}"], numeric, rtol=1e-4, atol=1e-6):
             problems.append(f"dA{l} disagrees with a numerical gradient check")
     return problems
@@ -487,33 +522,76 @@ MODEL_MISTAKES = (
 # ------------------------------------------------------------------------------------ the registry
 
 
-def _random_probabilities(seed: int, classes: int, m: int) -> tuple[np.ndarray, np.ndarray]:
-    np.random.seed(seed)
-    AL = np.random.rand(classes, m) + 0.01
+def _drawn_labels(rng: np.random.Generator) -> tuple:
+    """Fewer than 10 classes (a fixed 10 shows) and more labels than classes (a transpose shows)."""
+    classes = int(rng.integers(2, 10))
+    return rng.integers(0, classes, int(rng.integers(classes + 5, 41))), classes
+
+
+def _drawn_scores(rng: np.random.Generator) -> tuple:
+    classes, m = distinct_widths(rng, 2, 3, 10)
+    return (5 * rng.standard_normal((classes, m)),)
+
+
+def _drawn_far_apart_columns(rng: np.random.Generator) -> tuple:
+    """One column about +760, one about -760: exp overflows there unless each column's own
+    maximum is subtracted, and the far-below column underflows to 0 / 0 with the global one."""
+    classes, m = int(rng.integers(2, 5)), int(rng.integers(3, 6))
+    Z = rng.standard_normal((classes, m))
+    high, low = rng.choice(m, 2, replace=False)
+    Z[:, high] += rng.uniform(720, 800)
+    Z[:, low] -= rng.uniform(720, 800)
+    return (Z,)
+
+
+def _random_probabilities(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    classes, m = int(rng.integers(3, 11)), int(rng.integers(8, 21))
+    AL = rng.random((classes, m)) + 0.01
     AL = AL / AL.sum(axis=0, keepdims=True)
-    Y = labels_to_columns(list(np.random.randint(0, classes, m)), classes)
+    Y = labels_to_columns([int(label) for label in rng.integers(0, classes, m)], classes)
     return AL, Y
 
 
 def _forward_args(
-    seed: int, dims: list[int], m: int, activations: list[str], scale: float = 1.0
+    rng: np.random.Generator, dims: list[int], m: int, activations: list[str], scale: float = 1.0
 ) -> tuple:
-    X, _, parameters, _, _ = _network(seed, dims, m, activations, scale)
+    X, _, parameters, _, _ = _network(rng, dims, m, activations, scale)
     return X, parameters, activations
 
 
-def _update_args(seed: int, dims: list[int], rate: float) -> tuple:
-    parameters = random_parameters(seed, dims)
-    grads = {f"d{k}": v for k, v in random_parameters(seed + 1, dims).items()}
+def _update_args(rng: np.random.Generator, layers: int, rates: tuple[float, float]) -> tuple:
+    """Parameters and gradients of the same shapes, plus a dA1 the update must ignore."""
+    dims = distinct_widths(rng, layers + 1, 1, 7)
+    parameters = _parameters(rng, dims)
+    grads = {f"d{key}": value for key, value in _parameters(rng, dims).items()}
     grads["dA1"] = np.ones((dims[1], 3))  # extra keys from the backward pass must be ignored
-    return parameters, grads, rate
+    return parameters, grads, round(float(rng.uniform(*rates)), 3)
 
 
 def _model_args(
-    seed: int, dims: list[int], m: int, activations: list[str], rate: float, iterations: int
+    rng: np.random.Generator,
+    dims: list[int],
+    m: int,
+    activations: list[str],
+    rate: float,
+    iterations: int,
 ) -> tuple:
-    X, Y, _, _, _ = _network(seed, dims, m, activations)
+    X, Y, _, _, _ = _network(rng, dims, m, activations)
     return X, Y, dims, activations, rate, iterations
+
+
+def _drawn_small_model(rng: np.random.Generator) -> tuple:
+    dims = distinct_widths(rng, 4, 2, 7)
+    rate, iterations = round(float(rng.uniform(0.3, 0.6)), 3), int(rng.integers(20, 36))
+    return _model_args(
+        rng, dims, int(rng.integers(12, 25)), ["tanh", "relu", "softmax"], rate, iterations
+    )
+
+
+def _drawn_ten_class_model(rng: np.random.Generator) -> tuple:
+    dims = [int(rng.integers(12, 21)), int(rng.integers(6, 10)), 10]
+    rate, iterations = round(float(rng.uniform(0.2, 0.4)), 3), int(rng.integers(15, 26))
+    return _model_args(rng, dims, int(rng.integers(30, 51)), ["relu", "softmax"], rate, iterations)
 
 
 FUNCTIONS: dict[str, GradedFunction] = {
@@ -528,7 +606,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
             ),
             HiddenCase(
                 "hidden: every digit once, shuffled",
-                lambda: (np.random.RandomState(21).permutation(10), 10),
+                draw=lambda rng: (rng.permutation(10), 10),
                 checks=(_one_hot_columns,),
             ),
             HiddenCase(
@@ -537,8 +615,8 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known={(): [[0, 0, 0], [1, 1, 1]]},
             ),
             HiddenCase(
-                "hidden: 40 labels, 4 classes",
-                lambda: (np.random.RandomState(22).randint(0, 4, 40), 4),
+                "hidden: many labels, fewer than 10 classes",
+                draw=_drawn_labels,
                 checks=(_one_hot_columns,),
             ),
         ),
@@ -561,8 +639,8 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known={(0,): SOFTMAX_LARGE},
             ),
             HiddenCase(
-                "hidden: 10 classes, 7 examples, scores up to about 15",
-                lambda: (np.random.RandomState(8).randn(10, 7) * 5,),
+                "hidden: scores up to about 15",
+                draw=_drawn_scores,
                 checks=(_softmax_matches_scipy,),
             ),
             HiddenCase(
@@ -571,8 +649,8 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known={(0,): [[1.0, 1.0, 1.0]]},
             ),
             HiddenCase(
-                "hidden: columns 700 apart",
-                lambda: (np.array([[700.0, 0.0, -700.0], [701.0, 1.0, -699.0]]),),
+                "hidden: columns hundreds apart",
+                draw=_drawn_far_apart_columns,
                 checks=(_softmax_matches_scipy,),
             ),
         ),
@@ -594,8 +672,8 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known={(): COST_ZERO_PROBABILITY},
             ),
             HiddenCase(
-                "hidden: 10 classes, 20 examples",
-                lambda: _random_probabilities(30, 10, 20),
+                "hidden: random probabilities and labels",
+                draw=_random_probabilities,
                 checks=(_cost_matches_loop,),
             ),
             HiddenCase(
@@ -625,7 +703,10 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 lambda: ([2, 3, 1, 2],),
                 known=spec_values(INIT_THREE_LAYERS),
             ),
-            HiddenCase("hidden: layer_dims [64, 32, 10]", lambda: ([64, 32, 10],)),
+            HiddenCase(
+                "hidden: wider layers, 10 classes",
+                draw=lambda rng: ([int(rng.integers(20, 65)), int(rng.integers(11, 20)), 10],),
+            ),
         ),
         mistakes=INITIALIZE_MISTAKES,
     ),
@@ -647,12 +728,20 @@ FUNCTIONS: dict[str, GradedFunction] = {
             ),
             HiddenCase(
                 "hidden: sigmoid -> tanh, no softmax",
-                lambda: _forward_args(31, [4, 5, 3], 6, ["sigmoid", "tanh"]),
+                draw=lambda rng: _forward_args(
+                    rng, distinct_widths(rng, 3), int(rng.integers(4, 10)), ["sigmoid", "tanh"]
+                ),
                 checks=(_forward_matches,),
             ),
             HiddenCase(
                 "hidden: large weights, relu -> relu -> softmax",
-                lambda: _forward_args(32, [8, 6, 5, 10], 9, ["relu", "relu", "softmax"], 30.0),
+                draw=lambda rng: _forward_args(
+                    rng,
+                    [*distinct_widths(rng, 3, 4, 9), 10],
+                    int(rng.integers(5, 13)),
+                    ["relu", "relu", "softmax"],
+                    30.0,
+                ),
                 checks=(_forward_matches,),
             ),
         ),
@@ -674,13 +763,18 @@ FUNCTIONS: dict[str, GradedFunction] = {
             ),
             HiddenCase(
                 "hidden: gradient check, relu -> softmax",
-                lambda: _consistent_backward_args(40, [6, 5, 4], 7, ["relu", "softmax"]),
+                draw=lambda rng: _consistent_backward_args(
+                    rng, distinct_widths(rng, 3), int(rng.integers(3, 9)), ["relu", "softmax"]
+                ),
                 checks=(_check_gradients,),
             ),
             HiddenCase(
                 "hidden: gradient check, tanh -> sigmoid -> softmax",
-                lambda: _consistent_backward_args(
-                    41, [5, 4, 3, 4], 6, ["tanh", "sigmoid", "softmax"]
+                draw=lambda rng: _consistent_backward_args(
+                    rng,
+                    distinct_widths(rng, 4, 2, 6),
+                    int(rng.integers(3, 9)),
+                    ["tanh", "sigmoid", "softmax"],
                 ),
                 checks=(_check_gradients,),
             ),
@@ -699,11 +793,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known=spec_values(UPDATE_PARAMETERS_DOCUMENTED),
             ),
             HiddenCase(
-                "hidden: 3 layers, learning rate 0.05", lambda: _update_args(13, [5, 4, 3, 2], 0.05)
+                "hidden: 3 layers, a small learning rate",
+                draw=lambda rng: _update_args(rng, 3, (0.01, 0.2)),
             ),
             HiddenCase(
-                "hidden: 4 layers, learning rate 0.5",
-                lambda: _update_args(15, [3, 4, 4, 2, 2], 0.5),
+                "hidden: 4 layers, a large learning rate",
+                draw=lambda rng: _update_args(rng, 4, (0.3, 0.8)),
             ),
         ),
         mistakes=UPDATE_MISTAKES,
@@ -735,8 +830,14 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 checks=(_integer_predictions,),
             ),
             HiddenCase(
-                "hidden: 10 classes, 15 examples",
-                lambda: _forward_args(50, [8, 12, 10], 15, ["relu", "softmax"], 3.0),
+                "hidden: 10 classes, more examples than classes",
+                draw=lambda rng: _forward_args(
+                    rng,
+                    [int(rng.integers(4, 10)), int(rng.integers(11, 15)), 10],
+                    more_examples_than(rng, 10, 10),
+                    ["relu", "softmax"],
+                    3.0,
+                ),
                 checks=(_integer_predictions,),
             ),
         ),
@@ -758,13 +859,13 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 checks=(_costs_fall,),
             ),
             HiddenCase(
-                "hidden: tanh -> relu -> softmax, 30 iterations",
-                lambda: _model_args(60, [5, 6, 4, 3], 20, ["tanh", "relu", "softmax"], 0.5, 30),
+                "hidden: tanh -> relu -> softmax, a few dozen iterations",
+                draw=_drawn_small_model,
                 checks=(_costs_fall,),
             ),
             HiddenCase(
-                "hidden: 10 classes, 40 examples, 20 iterations",
-                lambda: _model_args(61, [16, 12, 10], 40, ["relu", "softmax"], 0.3, 20),
+                "hidden: 10 classes, many examples, about 20 iterations",
+                draw=_drawn_ten_class_model,
                 checks=(_costs_fall,),
             ),
         ),

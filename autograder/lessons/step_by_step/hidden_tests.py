@@ -1,9 +1,20 @@
 """Hidden tests of lesson 1, "Building a deep neural network, step by step".
 
-Each graded function gets its documented case, hidden cases with other seeds and shapes (more than
-one unit, more examples than units), the known answers SPEC.md lists, and, for the backward
-functions, a numerical gradient check computed here with an independent forward pass. Expected
-outputs come from the solved notebook (see ``autograder.grading.schema`` for the format).
+Each graded function gets its documented case, hidden cases drawn per submission (other sizes, more
+than one unit, more examples than units, other depths), the known answers SPEC.md lists, and, for
+the backward functions, a numerical gradient check computed here with an independent forward pass.
+Expected outputs come from the solved notebook (see ``autograder.grading.schema`` for the format).
+
+Every case stays inside its function's documented contract: the network ends in ONE sigmoid unit,
+so ``L_model_forward``'s AL and ``L_model_backward``'s AL and Y are (1, m) in every case; labels
+are 0 or 1; layer widths are all different, so a transposed array never fits by chance.
+
+Fixed hidden cases (the same for every submission), each because its inputs carry SPEC.md's known
+answers: ``initialize_parameters`` (2, 2, 1) and (4, 3, 2); ``initialize_parameters_deep``
+[4, 3, 2]; the hand-made arrays of ``linear_forward``, ``linear_activation_forward`` (both
+activations) and ``L_model_forward`` (saturated); ``L_model_forward``'s one-hidden-layer fixture
+(seed 1); ``compute_cost`` with labels [[1, 1, 0]]; ``linear_backward``'s larger case (seed 1).
+Every other hidden case is drawn.
 """
 
 from __future__ import annotations
@@ -15,8 +26,13 @@ import numpy as np
 
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake
 from autograder.lessons.building_blocks import (
-    numerical_gradient,
+    binary_labels,
+    distinct_widths,
+    memoized_by_arguments,
+    more_examples_than,
+    normal,
     spec_values,
+    stacked_numerical_gradient,
     tuple_values,
     wrong_update,
 )
@@ -46,15 +62,6 @@ def _draw(seed: int, *shapes: tuple[int, ...]) -> list[np.ndarray]:
     return [np.random.randn(*shape) for shape in shapes]
 
 
-def _parameters(seed: int, dims: list[int]) -> dict[str, np.ndarray]:
-    np.random.seed(seed)
-    parameters = {}
-    for l in range(1, len(dims)):
-        parameters[f"W{l}"] = np.random.randn(dims[l], dims[l - 1])
-        parameters[f"b{l}"] = np.random.randn(dims[l], 1)
-    return parameters
-
-
 def _forward_args(seed: int, dims: list[int], m: int) -> tuple:
     """X then W1, b1, W2, b2, ... drawn in that order, as SPEC's forward fixtures are."""
     np.random.seed(seed)
@@ -81,12 +88,6 @@ def _linear_activation_cache(seed: int, n: int, n_prev: int, m: int) -> tuple:
     return dA, ((A, W, b), Z)
 
 
-def _consistent_activation_case(seed: int, n: int, n_prev: int, m: int) -> tuple:
-    """Like the fixture, but the cached Z really is W A_prev + b (so gradients can be checked)."""
-    dA, A, W, b = _draw(seed, (n, m), (n_prev, m), (n, n_prev), (n, 1))
-    return dA, ((A, W, b), W @ A + b)
-
-
 def _l_model_backward_fixture() -> tuple:
     """SPEC's documented fixture: seed 3, arbitrary (not forward-consistent) caches."""
     np.random.seed(3)
@@ -97,11 +98,81 @@ def _l_model_backward_fixture() -> tuple:
     return AL, Y, [((A1, W1, b1), Z1), ((A2, W2, b2), Z2)]
 
 
+# ------------------------------------------------------------- arguments drawn per submission
+
+
+def _drawn_layer(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A_prev, W, b of one layer: several units, another input size, more examples than units."""
+    n, n_prev = distinct_widths(rng, 2)
+    m = more_examples_than(rng, n)
+    A, W, b = normal(rng, (n_prev, m), (n, n_prev), (n, 1))
+    return A, W, b
+
+
+def _drawn_parameters(rng: np.random.Generator, dims: list[int]) -> dict[str, np.ndarray]:
+    """W1, b1, ... with W scaled by 1 / sqrt(fan-in): activations stay moderate at any depth."""
+    parameters = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = rng.standard_normal((dims[l], dims[l - 1])) / np.sqrt(dims[l - 1])
+        parameters[f"b{l}"] = 0.5 * rng.standard_normal((dims[l], 1))
+    return parameters
+
+
+def _drawn_network(rng: np.random.Generator, layers: int) -> tuple:
+    """X and the parameters of ``layers`` layers ending in ONE unit (SPEC's binary model)."""
+    dims = [*distinct_widths(rng, layers), 1]
+    X = rng.standard_normal((dims[0], more_examples_than(rng, dims[1])))
+    return X, _drawn_parameters(rng, dims)
+
+
+def _drawn_cost_case(rng: np.random.Generator, saturated: bool = False) -> tuple:
+    """AL in (0.05, 0.95) and 0/1 labels; ``saturated`` makes some predictions exactly right."""
+    m = int(rng.integers(5, 13))
+    AL, Y = rng.uniform(0.05, 0.95, (1, m)), binary_labels(rng, m)
+    if saturated:
+        AL[0, rng.choice(np.flatnonzero(Y[0] == 1))] = 1.0
+        AL[0, rng.choice(np.flatnonzero(Y[0] == 0))] = 0.0
+    return AL, Y
+
+
+def _drawn_backward_case(rng: np.random.Generator) -> tuple:
+    """dZ (or dA) and the layer's cache; the cached Z really is W A_prev + b."""
+    A, W, b = _drawn_layer(rng)
+    (dZ,) = normal(rng, (W.shape[0], A.shape[1]))
+    return dZ, (A, W, b)
+
+
+def _drawn_activation_backward_case(rng: np.random.Generator, activation: str) -> tuple:
+    dA, (A, W, b) = _drawn_backward_case(rng)
+    return dA, ((A, W, b), W @ A + b), activation
+
+
+def _drawn_network_backward_case(rng: np.random.Generator, layers: int) -> tuple:
+    """AL, Y and caches from a real forward pass, so the gradients can be checked numerically."""
+    X, parameters = _drawn_network(rng, layers)
+    AL, caches = _forward(X, parameters)
+    return AL, binary_labels(rng, X.shape[1]), caches
+
+
+def _drawn_update_case(rng: np.random.Generator, layers: int) -> tuple:
+    """Parameters, the gradients L_model_backward would return (dA keys too), a learning rate."""
+    dims = distinct_widths(rng, layers + 1, 1, 7)
+    parameters = _drawn_parameters(rng, dims)
+    grads = {f"d{key}": value for key, value in _drawn_parameters(rng, dims).items()}
+    m = more_examples_than(rng, 1)
+    grads.update({f"dA{l}": rng.standard_normal((dims[l], m)) for l in range(layers)})
+    return parameters, grads, round(float(rng.uniform(0.01, 0.5)), 3)
+
+
 # ------------------------------------------------- independent forward pass and numerical gradients
 
 
 def _forward(X: np.ndarray, parameters: dict) -> tuple[np.ndarray, list]:
-    """[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID, written independently of the notebook."""
+    """[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID, written independently of the notebook.
+
+    Any one input may be a stack of variants (a leading axis): matmul and elementwise operations
+    carry the stack through, which the numerical gradients use.
+    """
     L = len(parameters) // 2
     A, caches = X, []
     for l in range(1, L + 1):
@@ -112,32 +183,9 @@ def _forward(X: np.ndarray, parameters: dict) -> tuple[np.ndarray, list]:
     return A, caches
 
 
-def _cost(AL: np.ndarray, Y: np.ndarray) -> float:
-    return float(-np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)))
-
-
-def _fingerprint(value: object) -> tuple:
-    """A hashable summary of nested arguments, to reuse numerical gradients across submissions."""
-    if isinstance(value, np.ndarray):
-        return (value.shape, value.tobytes())
-    if isinstance(value, dict):
-        return tuple((key, _fingerprint(item)) for key, item in value.items())
-    if isinstance(value, list | tuple):
-        return tuple(_fingerprint(item) for item in value)
-    return (value,)
-
-
-def _memoized(compute: Callable[[tuple], dict]) -> Callable[[tuple], dict]:
-    """Finite differences depend only on the case's arguments: compute them once per case."""
-    results: dict[tuple, dict] = {}
-
-    def cached(args: tuple) -> dict:
-        key = _fingerprint(args)
-        if key not in results:
-            results[key] = compute(args)
-        return results[key]
-
-    return cached
+def _costs(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """The cross-entropy of each stacked AL (the last two axes are units and examples)."""
+    return -np.mean(Y * np.log(AL) + (1 - Y) * np.log(1 - AL), axis=(-2, -1))
 
 
 def _gradient_problems(label: str, got: np.ndarray, numeric: np.ndarray) -> list[str]:
@@ -155,28 +203,28 @@ def _layer_numeric_gradients(dA: np.ndarray, cache: tuple, activation: str | Non
     A, W, b = (np.array(x, dtype=float) for x in (A, W, b))
     m = A.shape[1]
 
-    def layer() -> float:
+    def layer(A: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
         out = W @ A + b
         if activation == "sigmoid":
             out = 1 / (1 + np.exp(-out))
         elif activation == "relu":
             out = np.maximum(out, 0)
-        return float(np.sum(dA * out))
+        return np.sum(dA * out, axis=(-2, -1))
 
     return {
-        "dA_prev": numerical_gradient(layer, A),
-        "dW": numerical_gradient(layer, W) / m,
-        "db": numerical_gradient(layer, b) / m,
+        "dA_prev": stacked_numerical_gradient(lambda stack: layer(stack, W, b), A),
+        "dW": stacked_numerical_gradient(lambda stack: layer(A, stack, b), W) / m,
+        "db": stacked_numerical_gradient(lambda stack: layer(A, W, stack), b) / m,
     }
 
 
-@_memoized
+@memoized_by_arguments
 def _linear_numeric(args: tuple) -> dict:
     dZ, cache = args
     return _layer_numeric_gradients(dZ, cache, None)
 
 
-@_memoized
+@memoized_by_arguments
 def _linear_activation_numeric(args: tuple) -> dict:
     dA, cache, activation = args
     return _layer_numeric_gradients(dA, cache, activation)
@@ -197,15 +245,7 @@ def _check_linear_activation_backward(args: tuple, got: tuple) -> list[str]:
     return _compare_gradients(got, _linear_activation_numeric(args))
 
 
-def _consistent_network(seed: int, dims: list[int], m: int) -> tuple:
-    """AL, Y and caches from a real forward pass, so the gradients can be checked numerically."""
-    X, parameters = _forward_args(seed, dims, m)
-    AL, caches = _forward(X, parameters)
-    Y = (np.random.rand(1, m) > 0.5).astype(float)
-    return AL, Y, caches
-
-
-@_memoized
+@memoized_by_arguments
 def _network_numeric(args: tuple) -> dict:
     """Finite differences of the cost with respect to every W, b and (times m) the input X."""
     _, Y, caches = args  # AL is recomputed from the caches
@@ -215,11 +255,17 @@ def _network_numeric(args: tuple) -> dict:
         parameters[f"W{l}"] = np.array(W, dtype=float)
         parameters[f"b{l}"] = np.array(b, dtype=float)
 
-    def cost() -> float:
-        return _cost(_forward(X, parameters)[0], Y)
+    def cost_varying(name: str) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda stack: _costs(_forward(X, {**parameters, name: stack})[0], Y)
 
-    numeric = {f"d{name}": numerical_gradient(cost, value) for name, value in parameters.items()}
-    numeric["dA0"] = numerical_gradient(cost, X) * X.shape[1]
+    numeric = {
+        f"d{name}": stacked_numerical_gradient(cost_varying(name), value)
+        for name, value in parameters.items()
+    }
+    numeric["dA0"] = (
+        stacked_numerical_gradient(lambda stack: _costs(_forward(stack, parameters)[0], Y), X)
+        * X.shape[1]
+    )
     return numeric
 
 
@@ -511,19 +557,6 @@ def _spec_update_case() -> tuple:
     return parameters, grads, 0.1
 
 
-def _hidden_update_case() -> tuple:
-    parameters = _parameters(13, [5, 4, 3, 2])
-    grads = {f"d{key}": value for key, value in _parameters(14, [5, 4, 3, 2]).items()}
-    return parameters, grads, 0.05
-
-
-def _hidden_cost_case() -> tuple:
-    np.random.seed(17)
-    AL = np.random.uniform(0.05, 0.95, (1, 9))
-    Y = (np.random.rand(1, 9) > 0.5).astype(float)
-    return AL, Y
-
-
 FUNCTIONS: dict[str, GradedFunction] = {
     "initialize_parameters": GradedFunction(
         outputs="parameters",
@@ -553,7 +586,10 @@ FUNCTIONS: dict[str, GradedFunction] = {
                     ],
                 },
             ),
-            HiddenCase("hidden: 6 inputs, 5 hidden units, 3 outputs", lambda: (6, 5, 3)),
+            HiddenCase(
+                "hidden: other sizes, several output units",
+                draw=lambda rng: tuple(distinct_widths(rng, 3, 2, 8)),
+            ),
         ),
         mistakes=INITIALIZE_MISTAKES,
     ),
@@ -577,7 +613,10 @@ FUNCTIONS: dict[str, GradedFunction] = {
                     ],
                 },
             ),
-            HiddenCase("hidden: a network with 4 layers", lambda: ([6, 5, 4, 3, 1],)),
+            HiddenCase(
+                "hidden: a deeper network (3 to 5 layers)",
+                draw=lambda rng: (distinct_widths(rng, int(rng.integers(4, 7)), 1, 8),),
+            ),
         ),
         mistakes=DEEP_MISTAKES,
     ),
@@ -595,10 +634,7 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 lambda: (HAND_A.copy(), HAND_W.copy(), HAND_B.copy()),
                 known={(0,): HAND_Z},
             ),
-            HiddenCase(
-                "hidden: 4 units, 6 examples (seed 7)",
-                lambda: tuple(_draw(7, (5, 6), (4, 5), (4, 1))),
-            ),
+            HiddenCase("hidden: several units, more examples than units", draw=_drawn_layer),
         ),
         mistakes=LINEAR_FORWARD_MISTAKES,
     ),
@@ -628,12 +664,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known={(0,): HAND_Z},
             ),
             HiddenCase(
-                "hidden: 4 units, 6 examples (seed 11), relu",
-                lambda: (*_draw(11, (3, 6), (4, 3), (4, 1)), "relu"),
+                "hidden: several units, more examples than units, relu",
+                draw=lambda rng: (*_drawn_layer(rng), "relu"),
             ),
             HiddenCase(
-                "hidden: 4 units, 6 examples (seed 11), sigmoid",
-                lambda: (*_draw(11, (3, 6), (4, 3), (4, 1)), "sigmoid"),
+                "hidden: several units, more examples than units, sigmoid",
+                draw=lambda rng: (*_drawn_layer(rng), "sigmoid"),
             ),
         ),
         mistakes=LINEAR_ACTIVATION_FORWARD_MISTAKES,
@@ -666,12 +702,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known={(0,): [[1.0, 1.0, 1.0, 1.0]]},
             ),
             HiddenCase(
-                "hidden: 4 layers, 8 examples (seed 9)",
-                lambda: _forward_args(9, [5, 4, 3, 2, 1], 8),
+                "hidden: a deeper network (3 or 4 layers), one output unit",
+                draw=lambda rng: _drawn_network(rng, int(rng.integers(3, 5))),
             ),
             HiddenCase(
-                "hidden: 2 layers, 3 output units, 7 examples (seed 4)",
-                lambda: _forward_args(4, [4, 5, 3], 7),
+                "hidden: 2 layers, one output unit, more examples than hidden units",
+                draw=lambda rng: _drawn_network(rng, 2),
             ),
         ),
         mistakes=L_MODEL_FORWARD_MISTAKES,
@@ -697,10 +733,10 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 lambda: (np.array([[0.8, 0.9, 0.4]]), np.array([[1, 1, 0]])),
                 known={(): 0.2797765635793422},
             ),
-            HiddenCase("hidden: 9 examples (seed 17)", _hidden_cost_case),
+            HiddenCase("hidden: more examples, both labels", draw=_drawn_cost_case),
             HiddenCase(
                 "hidden: saturated predictions (exact 0s and 1s)",
-                lambda: (np.array([[1.0, 0.0, 0.3, 0.6]]), np.array([[1, 0, 1, 0]])),
+                draw=lambda rng: _drawn_cost_case(rng, saturated=True),
             ),
         ),
         mistakes=COST_MISTAKES,
@@ -729,10 +765,8 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 checks=(_check_linear_backward,),
             ),
             HiddenCase(
-                "hidden: 4 units, 7 examples (seed 5)",
-                lambda: (lambda dZ, A, W, b: (dZ, (A, W, b)))(
-                    *_draw(5, (4, 7), (6, 7), (4, 6), (4, 1))
-                ),
+                "hidden: several units, more examples than units",
+                draw=_drawn_backward_case,
                 checks=(_check_linear_backward,),
             ),
         ),
@@ -761,13 +795,13 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known=tuple_values(LINEAR_ACTIVATION_BACKWARD_DOCUMENTED["relu"]),
             ),
             HiddenCase(
-                "hidden: 4 units, 6 examples (seed 12), relu",
-                lambda: (*_consistent_activation_case(12, 4, 3, 6), "relu"),
+                "hidden: several units, more examples than units, relu",
+                draw=lambda rng: _drawn_activation_backward_case(rng, "relu"),
                 checks=(_check_linear_activation_backward,),
             ),
             HiddenCase(
-                "hidden: 4 units, 6 examples (seed 12), sigmoid",
-                lambda: (*_consistent_activation_case(12, 4, 3, 6), "sigmoid"),
+                "hidden: several units, more examples than units, sigmoid",
+                draw=lambda rng: _drawn_activation_backward_case(rng, "sigmoid"),
                 checks=(_check_linear_activation_backward,),
             ),
         ),
@@ -783,13 +817,13 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known=spec_values(L_MODEL_BACKWARD_DOCUMENTED),
             ),
             HiddenCase(
-                "hidden: a real 3-layer forward pass, 6 examples (seed 21)",
-                lambda: _consistent_network(21, [4, 5, 3, 1], 6),
+                "hidden: a real forward pass, 3 or 4 layers, one output unit",
+                draw=lambda rng: _drawn_network_backward_case(rng, int(rng.integers(3, 5))),
                 checks=(_check_l_model_backward,),
             ),
             HiddenCase(
-                "hidden: a real 2-layer forward pass, 5 examples (seed 8)",
-                lambda: _consistent_network(8, [3, 4, 1], 5),
+                "hidden: a real forward pass, 2 layers, one output unit",
+                draw=lambda rng: _drawn_network_backward_case(rng, 2),
                 checks=(_check_l_model_backward,),
             ),
         ),
@@ -805,7 +839,12 @@ FUNCTIONS: dict[str, GradedFunction] = {
                 known=spec_values(UPDATE_PARAMETERS_DOCUMENTED),
             ),
             HiddenCase(
-                "hidden: 3 layers, learning_rate 0.05 (seeds 13 and 14)", _hidden_update_case
+                "hidden: 3 layers, another learning rate",
+                draw=lambda rng: _drawn_update_case(rng, 3),
+            ),
+            HiddenCase(
+                "hidden: 4 or 5 layers, another learning rate",
+                draw=lambda rng: _drawn_update_case(rng, int(rng.integers(4, 6))),
             ),
         ),
         mistakes=UPDATE_MISTAKES,

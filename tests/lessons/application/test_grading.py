@@ -12,9 +12,13 @@ import pytest
 
 from autograder.grading.inline import run_hidden_tests
 from autograder.lessons.application.mistakes import BY_SLUG, MUTATIONS
-from tests.helpers.submissions import failed, grade_catalogue, mutated_function
+from tests.helpers.submissions import failed, grade_catalogue
+from tests.lessons.in_process import mutated
 
 FUNCTIONS = ("two_layer_model", "L_layer_model")
+# Hidden cases are drawn per submission: each mistake must earn its hint on every student's cases.
+SECRET = b"lesson two's catalogue, its own secret"
+IDENTITIES = ("", "alice")
 
 
 def test_the_catalogue_has_at_least_six_mistakes_covering_both_models():
@@ -23,12 +27,12 @@ def test_the_catalogue_has_at_least_six_mistakes_covering_both_models():
     assert sorted(BY_SLUG) == sorted(m.slug for m in MUTATIONS)
 
 
+@pytest.mark.parametrize("identity", IDENTITIES)
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.slug)
-def test_hidden_tests_fail_the_mistake_with_its_hint(mutation, capsys):
+def test_hidden_tests_fail_the_mistake_with_its_hint(mutation, identity, capsys):
+    wrong = mutated("application", mutation)
     with pytest.raises(AssertionError) as failure:
-        run_hidden_tests(
-            "application", mutation.function, mutated_function("application", mutation)
-        )
+        run_hidden_tests("application", mutation.function, wrong, identity, SECRET)
     hints = [line for line in str(failure.value).splitlines() if "Hint: " in line]
     assert any(mutation.hint in line for line in hints), str(failure.value)
     assert "all hidden tests passed" not in capsys.readouterr().out

@@ -1,6 +1,12 @@
-"""The hidden tests of lesson 1: their cases, their expected values and what they catch."""
+"""The hidden tests of lesson 1: their cases, their expected values and what they catch.
+
+Hidden cases are drawn per submission, so the tests that depend on them run for several
+identities (and a secret of their own): what holds for one student must hold for every student.
+"""
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
@@ -18,6 +24,12 @@ from autograder.lessons.step_by_step.hidden_tests import (
 
 FUNCTIONS = load_hidden_tests("step_by_step")
 REFERENCE = load_reference("step_by_step")
+SECRET = b"lesson one's tests, a secret of their own"
+IDENTITIES = ("", "alice", "2024-bob.ipynb")
+
+
+def prepared(name: str, identity: str = "") -> tuple:
+    return prepared_cases("step_by_step", name, identity, SECRET)
 
 
 # An independent implementation of lesson 1, written here from SPEC.md, to check the expected
@@ -126,13 +138,14 @@ def test_every_function_is_either_shape_checked_or_known_to_have_no_units_by_exa
     assert not set(UNITS_BY_EXAMPLES) & WITHOUT_UNITS_BY_EXAMPLES
 
 
+@pytest.mark.parametrize("identity", IDENTITIES)
 @pytest.mark.parametrize("name", list(UNITS_BY_EXAMPLES))
-def test_some_hidden_case_has_several_units_and_more_examples_than_units(name: str) -> None:
+def test_some_hidden_case_has_several_units_and_more_examples_than_units(name, identity) -> None:
     probe = UNITS_BY_EXAMPLES[name]
     shapes = [
-        np.shape(probe(prepared.args, prepared.expected))
-        for prepared in prepared_cases("step_by_step", name)
-        if not prepared.case.documented
+        np.shape(probe(case.args, case.expected))
+        for case in prepared(name, identity)
+        if not case.case.documented
     ]
     assert shapes, f"{name} has no hidden case"
     assert any(len(s) == 2 and 1 < s[0] < s[1] for s in shapes), shapes
@@ -219,75 +232,83 @@ def _update_for_two_layers_only(parameters, grads, learning_rate):
     return updated
 
 
+# name -> (wrong implementation, a regular expression its feedback must match)
 HIDDEN_ONLY_MISTAKES = {
     "initialize_parameters": (
         _init_bias_with_n_y_columns,
-        "parameters['b1'] has shape (3, 2); expected (3, 1)",
+        re.escape("parameters['b1'] has shape (3, 2); expected (3, 1)"),
     ),
     "initialize_parameters_deep": (
         _deep_init_for_two_layers_only,
-        "parameters is missing keys ['W3', 'W4', 'b3', 'b4']",
+        re.escape("parameters is missing keys ['W3', ") + r"('W\d', )*'b3'",
     ),
     "linear_forward": (_linear_forward_with_transposed_bias, "Hint: the shapes do not fit"),
     "linear_activation_forward": (
         _activation_forward_reshaped_to_one_row,
-        "A has shape (1, 12); expected (3, 4)",
+        re.escape("A has shape (1, 12); expected (3, 4)"),
     ),
     "L_model_forward": (_forward_for_three_layers_only, "KeyError: 'W3'"),
     "compute_cost": (
         _cost_without_the_negative_labels_term,
-        "Hint: the (1 - Y) * log(1 - AL) term is missing",
+        re.escape("Hint: the (1 - Y) * log(1 - AL) term is missing"),
     ),
     "linear_backward": (
         _linear_backward_summing_db_over_everything,
-        "db has shape (1, 1); expected (3, 1)",
+        re.escape("db has shape (1, 1); expected (3, 1)"),
     ),
     "linear_activation_backward": (
         _activation_backward_summing_db_over_everything,
-        "db has shape (1, 1); expected (4, 1)",
+        r"db has shape \(1, 1\); expected \([2-9], 1\)",
     ),
     "L_model_backward": (_model_backward_without_a_loop, "Hint: the shapes do not fit"),
     "update_parameters": (
         _update_for_two_layers_only,
-        "Hint: update every layer l = 1 ... L: range(1, L) skips the last one",
+        re.escape("Hint: update every layer l = 1 ... L: range(1, L) skips the last one"),
     ),
 }
 
 
+@pytest.mark.parametrize("identity", IDENTITIES)
 @pytest.mark.parametrize("name", list(FUNCTIONS))
-def test_a_mistake_the_documented_case_cannot_see_fails_a_hidden_case_saying_so(name) -> None:
+def test_a_mistake_the_documented_case_cannot_see_fails_a_hidden_case_saying_so(
+    name, identity
+) -> None:
     wrong, message = HIDDEN_ONLY_MISTAKES[name]
     with np.errstate(all="ignore"), pytest.raises(AssertionError) as failure:
-        run_hidden_tests("step_by_step", name, wrong)
+        run_hidden_tests("step_by_step", name, wrong, identity, SECRET)
     feedback = str(failure.value)
     cases = FUNCTIONS[name].cases
     assert not [c.name for c in cases if c.documented and f"[{c.name}]" in feedback], feedback
     assert [c.name for c in cases if not c.documented and f"[{c.name}]" in feedback], feedback
-    assert message in feedback
+    assert re.search(message, feedback), feedback
 
 
+@pytest.mark.parametrize("identity", IDENTITIES)
 @pytest.mark.parametrize("name", list(FUNCTIONS))
-def test_expected_values_agree_with_an_independent_implementation(name: str) -> None:
-    for prepared in prepared_cases("step_by_step", name):
-        independent = _independent(name, *prepared.fresh_args())
-        assert compare(name, prepared.expected, independent) == [], prepared.case.name
+def test_expected_values_agree_with_an_independent_implementation(name, identity) -> None:
+    for case in prepared(name, identity):
+        independent = _independent(name, *case.fresh_args())
+        assert compare(name, case.expected, independent) == [], case.case.name
 
 
+@pytest.mark.parametrize("identity", IDENTITIES)
 @pytest.mark.parametrize("name", list(FUNCTIONS))
-def test_the_reference_passes_every_hidden_case_including_spec_known_values(name, capsys) -> None:
-    run_hidden_tests("step_by_step", name, getattr(REFERENCE, name))
+def test_the_reference_passes_every_hidden_case_including_spec_known_values(
+    name, identity, capsys
+) -> None:
+    run_hidden_tests("step_by_step", name, getattr(REFERENCE, name), identity, SECRET)
     assert "all hidden tests passed" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("name", list(FUNCTIONS))
 def test_hard_coding_the_documented_output_never_passes(name: str) -> None:
-    documented = next(p for p in prepared_cases("step_by_step", name) if p.case.documented)
+    documented = next(p for p in prepared(name) if p.case.documented)
 
     def hard_coded(*_args):
         return documented.fresh_args() and documented.expected
 
     with pytest.raises(AssertionError, match=r"\[hidden"):
-        run_hidden_tests("step_by_step", name, hard_coded)
+        run_hidden_tests("step_by_step", name, hard_coded, "", SECRET)
 
 
 def test_changing_an_input_in_place_fails_even_with_the_right_output() -> None:
@@ -298,7 +319,7 @@ def test_changing_an_input_in_place_fails_even_with_the_right_output() -> None:
         return Z, cache
 
     with pytest.raises(AssertionError, match="argument 1 was changed in place"):
-        run_hidden_tests("step_by_step", "linear_forward", linear_forward)
+        run_hidden_tests("step_by_step", "linear_forward", linear_forward, "", SECRET)
 
 
 def test_a_list_instead_of_an_array_is_named_in_the_feedback() -> None:
@@ -306,7 +327,7 @@ def test_a_list_instead_of_an_array_is_named_in_the_feedback() -> None:
         return (W @ A + b).tolist(), (A, W, b)
 
     with pytest.raises(AssertionError, match="Z is a list; expected a numpy array"):
-        run_hidden_tests("step_by_step", "linear_forward", linear_forward)
+        run_hidden_tests("step_by_step", "linear_forward", linear_forward, "", SECRET)
 
 
 def test_lost_keepdims_and_transposes_are_recognised() -> None:
@@ -321,19 +342,22 @@ GRADIENT_CHECKS = {
 }
 
 
+@pytest.mark.parametrize("identity", IDENTITIES)
 @pytest.mark.parametrize("name", list(GRADIENT_CHECKS))
-def test_numerical_gradient_check_accepts_the_reference_and_rejects_a_wrong_gradient(name) -> None:
+def test_numerical_gradient_check_accepts_the_reference_and_rejects_a_wrong_gradient(
+    name, identity
+) -> None:
     check = GRADIENT_CHECKS[name]
-    checked = [p for p in prepared_cases("step_by_step", name) if check in p.case.checks]
+    checked = [p for p in prepared(name, identity) if check in p.case.checks]
     assert checked, f"{name} has no case with a numerical gradient check"
-    for prepared in checked:
-        assert check(prepared.fresh_args(), prepared.expected) == []
-        expected = prepared.expected
+    for case in checked:
+        assert check(case.fresh_args(), case.expected) == []
+        expected = case.expected
         if isinstance(expected, dict):
             wrong = {key: value * (1.5 if key == "dW1" else 1) for key, value in expected.items()}
         else:
             wrong = (expected[0], expected[1] * 1.5, expected[2])
-        problems = check(prepared.fresh_args(), wrong)
+        problems = check(case.fresh_args(), wrong)
         assert any("numerical gradient" in problem for problem in problems)
 
 
@@ -342,7 +366,7 @@ def test_saturated_predictions_get_the_erratum_6_hint() -> None:
         return np.squeeze(-np.sum(Y * np.log(AL) + (1 - Y) * np.log(1 - AL)) / Y.shape[1])
 
     with np.errstate(all="ignore"), pytest.raises(AssertionError, match="erratum 6"):
-        run_hidden_tests("step_by_step", "compute_cost", compute_cost)
+        run_hidden_tests("step_by_step", "compute_cost", compute_cost, "", SECRET)
 
 
 def test_a_function_without_its_seed_is_told_so() -> None:
@@ -355,4 +379,89 @@ def test_a_function_without_its_seed_is_told_so() -> None:
         }
 
     with pytest.raises(AssertionError, match="forget to set the random seed"):
-        run_hidden_tests("step_by_step", "initialize_parameters", initialize_parameters)
+        run_hidden_tests("step_by_step", "initialize_parameters", initialize_parameters, "", SECRET)
+
+
+# ------------------------------------------- the documented cases: SPEC's fixtures, for everyone
+
+
+def _randn_after(seed: int, *shapes: tuple[int, ...]) -> list[np.ndarray]:
+    np.random.seed(seed)
+    return [np.random.randn(*shape) for shape in shapes]
+
+
+def _spec_update_fixture() -> tuple:
+    W1, b1, W2, b2 = _randn_after(2, (3, 4), (3, 1), (1, 3), (1, 1))
+    dW1, db1, dW2, db2 = _randn_after(3, (3, 4), (3, 1), (1, 3), (1, 1))
+    parameters = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
+    return parameters, {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}, 0.1
+
+
+def _spec_forward_fixture() -> tuple:
+    X, W1, b1, W2, b2, W3, b3 = _randn_after(
+        6, (5, 4), (4, 5), (4, 1), (3, 4), (3, 1), (1, 3), (1, 1)
+    )
+    return X, {"W1": W1, "b1": b1, "W2": W2, "b2": b2, "W3": W3, "b3": b3}
+
+
+def _spec_backward_fixture() -> tuple:
+    AL, A1, W1, b1, Z1, A2, W2, b2, Z2 = _randn_after(
+        3, (1, 2), (4, 2), (3, 4), (3, 1), (3, 2), (3, 2), (1, 3), (1, 1), (1, 2)
+    )
+    return AL, np.array([[1, 0]]), [((A1, W1, b1), Z1), ((A2, W2, b2), Z2)]
+
+
+def _spec_activation_backward_fixture(activation: str) -> tuple:
+    dA, A, W, b, Z = _randn_after(2, (1, 2), (3, 2), (1, 3), (1, 1), (1, 2))
+    return dA, ((A, W, b), Z), activation
+
+
+# The documented cases' arguments, written here from SPEC.md's table (fixture, seed, draw order).
+SPEC_FIXTURES = {
+    "initialize_parameters": [(3, 2, 1)],
+    "initialize_parameters_deep": [([5, 4, 3],)],
+    "linear_forward": [tuple(_randn_after(1, (3, 2), (1, 3), (1, 1)))],
+    "linear_activation_forward": [
+        (*_randn_after(2, (3, 2), (1, 3), (1, 1)), "sigmoid"),
+        (*_randn_after(2, (3, 2), (1, 3), (1, 1)), "relu"),
+    ],
+    "L_model_forward": [_spec_forward_fixture()],
+    "compute_cost": [(np.array([[0.8, 0.9, 0.4]]), np.array([[1, 1, 1]]))],
+    "linear_backward": [
+        (lambda dZ, A, W, b: (dZ, (A, W, b)))(*_randn_after(1, (1, 2), (3, 2), (1, 3), (1, 1)))
+    ],
+    "linear_activation_backward": [
+        _spec_activation_backward_fixture("sigmoid"),
+        _spec_activation_backward_fixture("relu"),
+    ],
+    "L_model_backward": [_spec_backward_fixture()],
+    "update_parameters": [_spec_update_fixture()],
+}
+
+
+def _same(one: object, two: object) -> bool:
+    """Equal values and shapes all the way down (integer and float zeros alike)."""
+    if isinstance(one, np.ndarray) or isinstance(two, np.ndarray):
+        return np.shape(one) == np.shape(two) and np.array_equal(one, two)
+    if isinstance(one, dict):
+        return (
+            isinstance(two, dict)
+            and list(one) == list(two)
+            and all(_same(one[k], two[k]) for k in one)
+        )
+    if isinstance(one, list | tuple):
+        return type(one) is type(two) and len(one) == len(two) and all(map(_same, one, two))
+    return one == two
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_the_documented_cases_are_specs_fixtures_for_every_identity_and_secret(name) -> None:
+    for identity, secret in (("", SECRET), ("alice", SECRET), ("alice", b"y" * 32)):
+        documented = [
+            case.args
+            for case in prepared_cases("step_by_step", name, identity, secret)
+            if case.case.documented
+        ]
+        assert len(documented) == len(SPEC_FIXTURES[name])
+        for got, spec in zip(documented, SPEC_FIXTURES[name], strict=True):
+            assert _same(got, spec), (name, identity)

@@ -1,13 +1,33 @@
-"""Realistic wrong implementations: each is caught with its own hint and costs only its function."""
+"""Realistic wrong implementations: each is caught with its own hint and costs only its function.
+
+Hidden cases are drawn per submission: the in-process runs check every mistake against the cases
+of several identities (the hint must not depend on one student's draw); ``dnnkit grade`` grades
+each mutated notebook under its own identity.
+"""
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
+from autograder.grading.inline import run_hidden_tests
 from autograder.lessons.step_by_step.mistakes import MUTATIONS
 from tests.helpers.submissions import failed, grade_catalogue
+from tests.lessons.in_process import mutated
+
+SECRET = b"lesson one's catalogue, a secret of its own"
+IDENTITIES = ("", "alice", "2024-bob.ipynb")
+
+
+@pytest.mark.parametrize("identity", IDENTITIES)
+@pytest.mark.parametrize("mutation", MUTATIONS, ids=lambda m: m.slug)
+def test_every_identitys_hidden_cases_catch_the_mistake_with_its_hint(mutation, identity) -> None:
+    wrong = mutated("step_by_step", mutation)
+    with np.errstate(all="ignore"), pytest.raises(AssertionError) as failure:
+        run_hidden_tests("step_by_step", mutation.function, wrong, identity, SECRET)
+    assert mutation.hint in str(failure.value)
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +60,8 @@ def test_feedback_never_prints_a_hidden_expected_value_in_full(graded: dict, mut
     feedback = graded[mutation.slug][mutation.function].feedback
     for block in re.split(r"\n(?=\[)", feedback):
         if block.startswith("[hidden"):
-            assert not re.search(r"expected \[", block), block
+            # an array's first entry after the bracket; "[... cut]" marks a shortened feedback
+            assert not re.search(r"expected \[[\[\s\d-]", block), block
 
 
 def test_a_function_saved_by_the_kits_helpers_is_told_which_own_helper_breaks_it(graded) -> None:
