@@ -6,8 +6,10 @@ Run from the repository root with the kit's virtual environment (as root or as a
 
 Each line adds one layer of ``autograder.sandbox.confinement`` to the ones above it, in the order
 the zygote applies them, and prints the mean time of an empty job (fork, confine, exit, reap) and
-the difference to the line before. The last line is a whole job through ``SandboxPool`` (the real
-path: socket, zygote, both children, an empty student function), for comparison. Nothing is
+the difference to the line before. The last lines go through ``SandboxPool`` (the real path:
+sockets, zygote, outer child, session, job child, an empty student function): a session opened
+for one job, and one more job in an open session (what each further graded function of a
+submission costs). Nothing is
 asserted.
 """
 
@@ -124,8 +126,14 @@ def main() -> None:
         start = time.perf_counter()
         for _ in range(jobs):
             pool.run(job, LIMITS)
-        whole = (time.perf_counter() - start) / jobs
-    print(f"{'a whole job through SandboxPool (real path)':48} {whole * 1e3:8.2f} {'':>8}")
+        alone = (time.perf_counter() - start) / jobs
+        with pool.session() as session:
+            start = time.perf_counter()
+            for _ in range(jobs):
+                session.run(job, LIMITS, None)
+            in_session = (time.perf_counter() - start) / jobs
+    print(f"{'real path: a session with one job':48} {alone * 1e3:8.2f} {'':>8}")
+    print(f"{'real path: one more job in an open session':48} {in_session * 1e3:8.2f} {'':>8}")
 
 
 if __name__ == "__main__":

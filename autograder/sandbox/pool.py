@@ -1,10 +1,11 @@
 """The grader's side of the sandbox: warm zygote processes that run jobs in confined children.
 
-One zygote per worker (``autograder.sandbox.zygote``). :meth:`SandboxPool.run` makes a fresh
-socket pair for a job, hands one end to the zygote (which gives it to the confined child), sends
-the job, answers the child's helper calls through ``serve`` and collects everything else the child
-sends, within the job's limits: a bounded number of messages and bytes, and a deadline.
-Decoding and judging what came back is the caller's business.
+One zygote per worker (``autograder.sandbox.zygote``). :meth:`SandboxPool.session` opens one
+submission's confined world (its own namespaces); :meth:`Session.run` runs one graded function
+there: it makes a fresh socket pair for the job, hands one end to the session (which gives it to
+the job's child), sends the job, answers the child's helper calls through ``serve`` and collects
+everything else the child sends, within the job's limits: a bounded number of messages and
+bytes, and a deadline. Decoding and judging what came back is the caller's business.
 
 When the isolation the zygotes promise cannot be set up, the pool refuses
 (:class:`IsolationUnavailable`) unless it was made with ``strict=False`` (``--insecure``).
@@ -20,7 +21,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 
 from autograder.sandbox import channel
@@ -39,9 +40,12 @@ SINGLE_THREADED = {
 }
 MAX_MESSAGES = 400  # per job: a cell report, a rerun and two stages of cases fit many times over
 MAX_JOB_BYTES = 128_000_000  # everything one job may send back
-DEADLINE_GRACE = 2.0  # the zygote kills at the wall limit; the grader stops waiting a bit later
+DEADLINE_GRACE = 2.0  # the session kills at the wall limit; the grader stops waiting a bit later
+SESSION_START_SECONDS = 30.0
+MAX_LINE = 65_536
 LAYERS = (
-    "separate user, PID, IPC, mount, UTS and network namespaces per job",
+    "separate user, PID, IPC, mount, UTS and network namespaces per submission",
+    "a separate process per graded function, in its own session",
     "a private tmpfs as the whole filesystem (bytes and inodes capped)",
     "a seccomp filter",
     "CPU, address-space, output and open-file limits",
@@ -53,6 +57,11 @@ Serve = Callable[[Frame], Frame]
 
 class SandboxError(RuntimeError):
     """The sandbox itself could not run (not the student's fault)."""
+
+
+class SessionRefused(SandboxError):
+    """A submission's confined world could not be set up (strict mode); the reason names the
+    layer."""
 
 
 class IsolationUnavailable(SandboxError):
@@ -71,7 +80,7 @@ class IsolationUnavailable(SandboxError):
 
 
 class Zygote:
-    """One warm process that forks confined children, one job at a time."""
+    """One warm process that starts confined sessions, one submission at a time."""
 
     def __init__(self, preload: str = "", strict: bool = True) -> None:
         self.preload, self.strict = preload, strict
@@ -97,31 +106,32 @@ class Zygote:
 
     @property
     def missing(self) -> list[str]:
-        """Confinement layers the zygote's probe job could not set up, with reasons."""
+        """Confinement layers the zygote's probe could not set up, with reasons."""
         return [str(problem) for problem in self.hello.get("missing", [])]
 
     def _read(self) -> dict:
-        line = self._reader.readline(1_000_000)
+        line = self._reader.readline(MAX_LINE)
         if not line:
             raise SandboxError("the sandbox process stopped unexpectedly")
         return json.loads(line)
 
-    def run(self, job: Frame, limits: Limits, serve: Serve | None) -> tuple[Ending, list[Frame]]:
-        """Run one job: send it, serve helper calls, collect the child's messages, get the end."""
+    def session(self, memory_mb: int, plots: bool = False) -> Session:
+        """Start one submission's confined world (``plots``: it imports matplotlib)."""
         _ = self.hello  # waits until the zygote is ready
         ours, theirs = socket.socketpair()
-        try:
-            request = json.dumps(limits.request()).encode() + b"\n"
-            socket.send_fds(self.control, [request], [theirs.fileno()])
-            theirs.close()
-            messages = converse(ours, job, limits, serve)
-        finally:
+        start = {"start": Limits(memory_mb=memory_mb).request(), "plots": plots}
+        request = json.dumps(start).encode() + b"\n"
+        socket.send_fds(self.control, [request], [theirs.fileno()])
+        theirs.close()
+        if "started" not in self._read():
             ours.close()
-        answer = self._read()
-        if "error" in answer:
-            raise SandboxError(str(answer["error"]))
-        answer.pop("skipped", None)
-        return Ending(**answer), messages
+            raise SandboxError("the sandbox could not start a session")
+        return Session(self, ours)
+
+    def stop(self) -> None:
+        """Kill the current session's processes (a session that stopped answering)."""
+        self.control.sendall(b'{"stop": true}\n')
+        self._read()
 
     def close(self, wait: bool = True) -> None:
         """End the zygote: closing its socket makes it leave its loop."""
@@ -134,6 +144,48 @@ class Zygote:
                     self.process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     self.process.kill()
+
+
+class Session:
+    """One submission's confined world: its namespaces, and one child per graded function."""
+
+    def __init__(self, zygote: Zygote, sock: socket.socket) -> None:
+        self.zygote, self.sock = zygote, sock
+        self._reader = sock.makefile("rb")
+        self.sock.settimeout(SESSION_START_SECONDS)
+        hello = self._read()
+        if "setup_failed" in hello:
+            self.close()
+            raise SessionRefused(str(hello["setup_failed"]))
+
+    def _read(self) -> dict:
+        line = self._reader.readline(MAX_LINE)
+        if not line:
+            raise SandboxError("the submission's sandbox stopped unexpectedly")
+        return json.loads(line)
+
+    def run(self, job: Frame, limits: Limits, serve: Serve | None) -> tuple[Ending, list[Frame]]:
+        """Run one job: send it, serve helper calls, collect the child's messages, get the end."""
+        ours, theirs = socket.socketpair()
+        try:
+            request = json.dumps({"limits": limits.request()}).encode() + b"\n"
+            self.sock.settimeout(limits.wall_seconds + DEADLINE_GRACE)
+            socket.send_fds(self.sock, [request], [theirs.fileno()])
+            theirs.close()
+            messages = converse(ours, job, limits, serve)
+        finally:
+            ours.close()
+        answer = self._read()
+        if "error" in answer:
+            raise SandboxError(str(answer["error"]))
+        answer.pop("skipped", None)
+        return Ending(**answer), messages
+
+    def close(self) -> None:
+        """End the session (its processes exit when the socket closes)."""
+        with contextlib.suppress(OSError):
+            self._reader.close()
+            self.sock.close()
 
 
 def converse(sock: socket.socket, job: Frame, limits: Limits, serve: Serve | None) -> list[Frame]:
@@ -206,19 +258,39 @@ class SandboxPool:
         if missing and self.strict:
             raise IsolationUnavailable(missing)
 
-    def run(self, job: Frame, limits: Limits, serve: Serve | None = None) -> tuple[Ending, list]:
-        """Run one job on a free zygote (blocks until one is free); restart a zygote that died."""
+    @contextlib.contextmanager
+    def session(self, memory_mb: int = Limits.memory_mb, plots: bool = False) -> Iterator[Session]:
+        """One submission's confined world on a free zygote (blocks until one is free).
+
+        A zygote that died is replaced; a session is ended (and its processes killed) on exit.
+        """
         zygote = self._idle.get()
         try:
-            return zygote.run(job, limits, serve)
-        except (SandboxError, OSError, ValueError):
-            zygote.close(wait=False)
-            self._all.remove(zygote)
-            zygote = Zygote(zygote.preload, zygote.strict)
-            self._all.append(zygote)
-            return zygote.run(job, limits, serve)
+            try:
+                session = zygote.session(memory_mb, plots)
+            except (SandboxError, OSError, ValueError) as error:
+                if isinstance(error, SessionRefused):
+                    raise
+                zygote = self._replace(zygote)
+                session = zygote.session(memory_mb, plots)
+            try:
+                yield session
+            finally:
+                session.close()
         finally:
             self._idle.put(zygote)
+
+    def _replace(self, zygote: Zygote) -> Zygote:
+        zygote.close(wait=False)
+        self._all.remove(zygote)
+        fresh = Zygote(zygote.preload, zygote.strict)
+        self._all.append(fresh)
+        return fresh
+
+    def run(self, job: Frame, limits: Limits, serve: Serve | None = None) -> tuple[Ending, list]:
+        """Run one job in a session of its own (tests, benchmarks)."""
+        with self.session(limits.memory_mb) as session:
+            return session.run(job, limits, serve)
 
     def close(self) -> None:
         for zygote in self._all:

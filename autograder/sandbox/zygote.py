@@ -1,16 +1,23 @@
-"""The sandbox's process factory: imports numpy once, then forks one confined child per job.
+"""The sandbox's process factory: imports numpy once, then forks one confined world per submission.
 
 Started by ``autograder.sandbox.pool`` as ``python -m autograder.sandbox.zygote FD``, where FD is a
 Unix socket to the grader. The first line it reads names modules to import up front (a confined
 child cannot read any file, so whatever it may import must be loaded here) and whether a layer
-that cannot be set up refuses the job (the default) or is skipped (``--insecure``). It answers
-with one line: the layers a probe job really got, and the ones missing with the reason. Then, per
-job, a JSON line with the limits arrives together with the job's socket (SCM_RIGHTS); the zygote
-forks, confines (``autograder.sandbox.confinement``), kills the child at the wall-clock limit and
-answers how it ended (:class:`autograder.sandbox.protocol.Ending`).
+that cannot be set up refuses (the default) or is skipped (``--insecure``). It answers with one
+line: the layers a probe really got, and the ones missing with the reason.
+
+Then, per submission, a ``start`` line arrives with the submission's socket (SCM_RIGHTS). The
+zygote forks the **outer child** (trusted: cgroup, drop root, new namespaces), which forks the
+**session**, PID 1 of the submission's namespaces (trusted: private tmpfs root), which talks to the
+grader on that socket: per graded function, a job line with its limits and the job's own socket;
+it forks a **job child** (its own session, resource limits, seccomp; then student code,
+``autograder.sandbox.child``), kills it at the wall-clock limit and answers how it ended
+(:class:`autograder.sandbox.protocol.Ending`). One namespace set per submission, one process per
+function: nothing is shared between submissions, and one function's crash or loop costs only its
+own points. A ``stop`` line kills the current submission's processes.
 
 The zygote never holds the kit's reference code, expected outputs or case inputs: it sees limits
-and a socket. Forking from a warm process keeps a job at a few milliseconds instead of the
+and sockets. Forking from a warm process keeps a job at a few milliseconds instead of the
 ~150 ms a fresh interpreter with numpy needs.
 """
 
@@ -19,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
+import gc
 import json
 import os
 import select
@@ -37,11 +45,12 @@ from autograder.sandbox import child, confinement
 from autograder.sandbox.confinement import ConfinementError, MemoryCgroup, SeccompFilter
 from autograder.sandbox.protocol import Ending, Limits
 
-JOB_FD = 3  # where the inner child finds its job's socket
-REPORT_FD = 4  # the setup report, closed before student code runs
-SETUP_FAILED = 121  # exit code of an inner child that refused to run unconfined
+JOB_FD = 3  # where the job child finds its job's socket
+REPORT_FD = 4  # the job child's setup report, closed before student code runs
+SETUP_FAILED = 121  # exit code of a job child that refused to run unconfined
 MAX_REPORT = 65_536
-Body = Callable[[], None]  # what the confined child runs: the job, or nothing for the probe
+MAX_LINE = 65_536
+Body = Callable[[], None]  # what a job child runs: the job, or nothing for the probe
 
 # Modules a confined child may need (it cannot read the standard library's files): numpy.load
 # needs zipfile; students reach for math, copy, random, ...; graded functions may plot.
@@ -74,97 +83,210 @@ def prepare_plotting() -> None:
         pass
 
 
-# PID 1 of a namespace ignores signals it has no handler for, the limits' signals included: the
-# inner child ends itself on them, and its parent reports the signal (RLIMIT_CPU's hard limit and
-# the wall clock still kill a child that ignores them).
-LIMIT_SIGNALS = (signal.SIGPROF, signal.SIGXCPU, signal.SIGXFSZ)
-LIMIT_EXIT = 128  # exit code 128 + signal number
-
-
-def _end_by_limit(signum: int, _frame: object) -> None:
-    os._exit(LIMIT_EXIT + signum)
-
-
-def _exit_code(status: int) -> int:
-    """The inner child's exit code, with an exit on a limit's signal shown as that signal."""
-    code = os.waitstatus_to_exitcode(status)
-    if code - LIMIT_EXIT in LIMIT_SIGNALS:
-        return -(code - LIMIT_EXIT)
-    return code
-
-
 def _no_window(*_args: object, **_kwargs: object) -> None:
     """``plt.show`` in a sandbox: there is no window to show a figure in."""
 
 
 class Factory:
-    """Forks and supervises confined children; one job at a time."""
+    """Starts submissions' confined worlds; one submission at a time."""
 
     def __init__(self, strict: bool) -> None:
         self.strict = strict
-        self.mountpoint = tempfile.mkdtemp(prefix="dnnkit-root-")  # empty; children mount over it
+        self.mountpoint = tempfile.mkdtemp(prefix="dnnkit-root-")  # empty; sessions mount over it
         self.missing: dict[str, str] = {}
         try:
             self.seccomp: SeccompFilter | None = SeccompFilter()
         except ConfinementError as error:
             self.seccomp, self.missing[error.layer] = None, str(error)
         self.cgroup = MemoryCgroup.create(f"dnnkit-{os.getpid()}") if os.geteuid() == 0 else None
-        self.base_memory = confinement.virtual_memory_bytes()
+        self.current: int | None = None  # the outer child of the submission being graded
+        self.base_memory = confinement.virtual_memory_bytes()  # a child's address space at start
 
     def close(self) -> None:
+        self.stop()
         if self.cgroup:
             self.cgroup.remove()
         with contextlib.suppress(OSError):
             os.rmdir(self.mountpoint)
 
     def _step(self, skipped: list[str], layer: str, step: Callable[[], None]) -> None:
-        """Run one confinement step; a failure refuses the job unless the grader said insecure."""
+        """Run one confinement step; a failure refuses unless the grader said insecure."""
         try:
             step()
         except ConfinementError as error:
             if self.strict:
                 raise
-            skipped.append(f"{error.layer}: {error}")
+            skipped.append(str(error))
         except OSError as error:
             if self.strict:
                 raise ConfinementError(layer, str(error)) from error
             skipped.append(f"{layer}: {error}")
 
-    def _inner(
-        self, limits: Limits, job_fd: int, output: int, alive: int, report: int, body: Body
-    ) -> None:
-        """PID 1 of the job's namespaces: finish the confinement, then run ``body``."""
+    # ------------------------------------------------------------------ the zygote's side
+
+    def start(self, limits: Limits, session_fd: int, plots: bool = False) -> None:
+        """Fork the outer child of one submission (after ending the previous one).
+
+        ``plots``: the submission imports matplotlib, which its session loads before it loses
+        the filesystem (free when the assignment's own imports loaded it already).
+        """
+        self.stop()
+        if self.cgroup:
+            self.cgroup.limit(limits.memory_mb + limits.scratch_bytes // 1_000_000 + 64)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self._outer(limits, session_fd, plots)
+            finally:
+                os._exit(1)
+        os.close(session_fd)
+        self.current = pid
+
+    def stop(self) -> None:
+        """Kill the current submission's processes (they all die with the outer child)."""
+        if self.current is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.current, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.current, 0)
+        self.current = None
+
+    # ------------------------------------------------------------------ the outer child
+
+    def _outer(self, limits: Limits, session_fd: int, plots: bool) -> None:
+        """Trusted: own session, cgroup, drop root, namespaces; fork the session and wait."""
+        zygote = os.getppid()
+        os.setsid()  # kill(0, ...) from a submission reaches its own processes only
+        if plots and "matplotlib" not in sys.modules:
+            prepare_plotting()  # while the grader's files are still readable (before nobody)
         skipped: list[str] = []
         try:
+            if self.cgroup:
+                self._step(skipped, "memory cgroup", self.cgroup.join)
+            confinement.drop_root()
+            self._step(skipped, "user namespace", confinement.enter_namespaces)
+        except ConfinementError as error:
+            _write_line(session_fd, {"setup_failed": str(error)})
+            os._exit(SETUP_FAILED)
+        # Only now: changing credentials (dropping root, a new user namespace) clears the setting.
+        ctypes.CDLL(None).prctl(confinement.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != zygote:
+            os._exit(1)  # the zygote died before the line above
+        alive_read, alive_write = os.pipe()
+        os.set_blocking(alive_read, False)
+        pid = os.fork()
+        if pid == 0:
+            os.close(alive_write)
+            self._session(limits, session_fd, alive_read, skipped)
+        os.close(alive_read)
+        os.close(session_fd)
+        os.waitpid(pid, 0)
+        os._exit(0)
+
+    # ------------------------------------------------------------------ the session (PID 1)
+
+    def _session(self, limits: Limits, session_fd: int, alive: int, skipped: list[str]) -> None:
+        """PID 1 of the submission's namespaces: private root, then one job child per request."""
+        try:
             self._step(skipped, "dies with its parent", lambda: confinement.die_with_parent(alive))
-            # Out of the way of 0-4 first, so no dup2 below overwrites a descriptor still needed.
-            devnull, output, job_fd, report = (
-                fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
-                for fd in (os.open(os.devnull, os.O_RDONLY), output, job_fd, report)
-            )
+            devnull = os.open(os.devnull, os.O_RDONLY)
             self._step(
                 skipped, "private root", lambda: confinement.private_root(self.mountpoint, limits)
+            )
+        except ConfinementError as error:
+            _write_line(session_fd, {"setup_failed": str(error)})
+            os._exit(SETUP_FAILED)
+        control = socket.socket(fileno=session_fd)
+        control.sendall(json.dumps({"ready": True, "skipped": skipped}).encode() + b"\n")
+        while True:
+            try:
+                line, fds = _read_line(control)
+            except OSError:
+                break
+            if not line:
+                break
+            request = json.loads(line)
+            if len(fds) != 1:
+                for fd in fds:
+                    os.close(fd)
+                control.sendall(b'{"error": "a job needs exactly one socket"}\n')
+                continue
+            job_limits = Limits(**request["limits"])
+            body = _probe if request.get("probe") else _run_job
+            ending, job_skipped = self._job(job_limits, fds[0], devnull, body)
+            answer = {**asdict(ending), "skipped": job_skipped}
+            control.sendall(json.dumps(answer).encode() + b"\n")
+        os._exit(0)
+
+    def _job(
+        self, limits: Limits, job_fd: int, devnull: int, body: Body
+    ) -> tuple[Ending, list[str]]:
+        """Fork one job child, kill it at the wall-clock limit, and describe how it ended."""
+        output = os.memfd_create("output")
+        report_read, report_write = os.pipe()
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            self._job_child(limits, job_fd, devnull, output, report_write, body)
+        os.close(report_write)
+        os.close(job_fd)
+        pidfd = os.pidfd_open(pid)
+        ready, _, _ = select.select([pidfd], [], [], limits.wall_seconds)
+        timed_out = not ready
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # its threads with it; it may not fork
+        _, status, usage = os.wait4(pid, 0)
+        os.close(pidfd)
+        reports = _read_reports(report_read)
+        setup_failed = next((str(r["setup_failed"]) for r in reports if "setup_failed" in r), None)
+        skipped = [str(s) for r in reports for s in r.get("skipped", [])]
+        ending = Ending(
+            exit_code=os.waitstatus_to_exitcode(status),
+            timed_out=timed_out,
+            seconds=round(time.monotonic() - start, 4),
+            cpu_seconds=round(usage.ru_utime + usage.ru_stime, 4),
+            printed=os.fstat(output).st_size > 0,
+            setup_failed=setup_failed,
+        )
+        os.close(output)
+        return ending, skipped
+
+    # ------------------------------------------------------------------ the job child
+
+    def _job_child(
+        self,
+        limits: Limits,
+        job_fd: int,
+        devnull: int,
+        output: int,
+        report: int,
+        body: Body,
+    ) -> None:
+        """Own session, standard streams, resource limits, seccomp; then ``body`` (student code)."""
+        skipped: list[str] = []
+        try:
+            os.setsid()  # kill(0, ...) reaches this process only
+            # Out of the way of 0-4 first, so no dup2 below overwrites a descriptor still needed.
+            devnull, output, job_fd, report = (
+                fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (devnull, output, job_fd, report)
             )
             for target, source in enumerate((devnull, output, output, job_fd, report)):
                 os.dup2(source, target)
             report = REPORT_FD
-            os.closerange(REPORT_FD + 1, 65_536)  # the zygote's socket and pipes included
+            os.closerange(REPORT_FD + 1, 65_536)  # the session's socket and pipes included
             self._step(
-                skipped,
-                "resource limits",
-                lambda: confinement.set_limits(limits, self.base_memory),
+                skipped, "resource limits", lambda: confinement.set_limits(limits, self.base_memory)
             )
             if self.seccomp is None:
                 self._step(skipped, "seccomp filter", self._no_seccomp)
             else:
                 self._step(skipped, "seccomp filter", self.seccomp.load)
         except ConfinementError as error:
-            os.write(report, json.dumps({"setup_failed": str(error)}).encode() + b"\n")
+            _write_line(report, {"setup_failed": str(error)})
             os._exit(SETUP_FAILED)
-        os.write(report, json.dumps({"skipped": skipped}).encode() + b"\n")
+        _write_line(report, {"skipped": skipped})
         os.close(report)  # the student's code must not be able to write the report
-        for signum in LIMIT_SIGNALS:
-            signal.signal(signum, _end_by_limit)
         code = 1
         try:
             body()
@@ -179,93 +301,52 @@ class Factory:
     def _no_seccomp(self) -> None:
         raise ConfinementError("seccomp filter", self.missing.get("seccomp filter", "missing"))
 
-    def _outer(self, limits: Limits, job_fd: int, report: int, body: Body) -> None:
-        """The trusted first child: cgroup, drop root, namespaces; then fork and wait for PID 1."""
-        zygote = os.getppid()
-        os.setsid()  # kill(0, ...) from the job reaches its own session only, never the grader's
-        skipped: list[str] = []
-        try:
-            if self.cgroup:
-                self._step(skipped, "memory cgroup", self.cgroup.join)
-            confinement.drop_root()
-            self._step(skipped, "user namespace", confinement.enter_namespaces)
-        except ConfinementError as error:
-            os.write(report, json.dumps({"setup_failed": str(error)}).encode() + b"\n")
-            os._exit(SETUP_FAILED)
-        # Only now: changing credentials (dropping root, a new user namespace) clears the setting.
-        ctypes.CDLL(None).prctl(confinement.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != zygote:
-            os._exit(1)  # the zygote died before the line above
-        output = os.memfd_create("output")
-        alive_read, alive_write = os.pipe()
-        os.set_blocking(alive_read, False)
-        pid = os.fork()
-        if pid == 0:
-            os.close(alive_write)
-            self._inner(limits, job_fd, output, alive_read, report, body)
-        os.close(alive_read)
-        os.close(job_fd)
-        _, status, usage = os.wait4(pid, 0)
-        answer = {
-            "exit_code": _exit_code(status),
-            "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 4),
-            "printed": os.fstat(output).st_size > 0,
-            "skipped": skipped,
-        }
-        os.write(report, json.dumps(answer).encode() + b"\n")
-        os._exit(0)
-
-    def run(self, limits: Limits, job_fd: int, body: Body) -> tuple[Ending, list[str]]:
-        """Fork a confined child for one job; say how it ended and which layers it lacked."""
-        if self.cgroup:
-            self.cgroup.limit(limits.memory_mb + limits.scratch_bytes // 1_000_000 + 64)
-        report_read, report_write = os.pipe()
-        start = time.monotonic()
-        pid = os.fork()
-        if pid == 0:
-            os.close(report_read)
-            try:
-                self._outer(limits, job_fd, report_write, body)
-            finally:
-                os._exit(1)
-        os.close(report_write)
-        os.close(job_fd)
-        pidfd = os.pidfd_open(pid)
-        ready, _, _ = select.select([pidfd], [], [], limits.wall_seconds)
-        timed_out = not ready
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)  # the inner child dies with it (PR_SET_PDEATHSIG)
-        _, status, _ = os.wait4(pid, 0)
-        os.close(pidfd)
-        reports = _read_reports(report_read)
-        final = next((r for r in reports if "exit_code" in r), {})
-        setup_failed = next((str(r["setup_failed"]) for r in reports if "setup_failed" in r), None)
-        skipped = [str(s) for r in reports for s in r.get("skipped", [])]
-        ending = Ending(
-            exit_code=int(final.get("exit_code", os.waitstatus_to_exitcode(status))),
-            timed_out=timed_out,
-            seconds=round(time.monotonic() - start, 4),
-            cpu_seconds=float(final.get("cpu_seconds", 0.0)),
-            printed=bool(final.get("printed", False)),
-            setup_failed=setup_failed,
-        )
-        return ending, skipped
+    # ------------------------------------------------------------------ the probe
 
     def probe(self) -> list[str]:
         """Run an empty job through every layer; the layers that could not be set up."""
-        parent, other = socket.socketpair()
+        ours, theirs = socket.socketpair()
         limits = Limits(cpu_seconds=2, wall_seconds=10)
-        ending, skipped = self.run(limits, other.detach(), lambda: None)
-        parent.close()
-        if ending.setup_failed:
-            return [ending.setup_failed]
-        if ending.exit_code != 0:
-            return [f"probe child: exit code {ending.exit_code}"]
-        return skipped
+        self.start(limits, theirs.detach())
+        try:
+            ours.settimeout(30)
+            reader = ours.makefile("rb")
+            hello = json.loads(reader.readline(MAX_LINE) or b"{}")
+            if "setup_failed" in hello:
+                return [str(hello["setup_failed"])]
+            job, other = socket.socketpair()
+            request = json.dumps({"limits": limits.request(), "probe": True}).encode() + b"\n"
+            socket.send_fds(ours, [request], [other.fileno()])
+            other.close()
+            answer = json.loads(reader.readline(MAX_LINE) or b"{}")
+            job.close()
+        except (OSError, ValueError) as error:
+            return [f"probe: {error}"]
+        finally:
+            ours.close()
+            self.stop()
+        if answer.get("setup_failed"):
+            return [str(answer["setup_failed"])]
+        if answer.get("exit_code") != 0:
+            return [f"probe child: exit code {answer.get('exit_code')}"]
+        return [str(s) for s in [*hello.get("skipped", []), *answer.get("skipped", [])]]
+
+
+def _probe() -> None:
+    """The probe job's body: nothing (the layers were the test)."""
+
+
+def _run_job() -> None:
+    child.main(JOB_FD)
+
+
+def _write_line(fd: int, value: dict) -> None:
+    with contextlib.suppress(OSError):
+        os.write(fd, json.dumps(value).encode() + b"\n")
 
 
 def _read_reports(fd: int) -> list[dict]:
-    """The JSON lines the outer and inner child wrote before student code ran (bounded)."""
+    """The JSON lines a job child wrote before student code ran (bounded)."""
     data = b""
     with contextlib.suppress(OSError):
         while len(data) < MAX_REPORT:
@@ -287,7 +368,9 @@ def _read_line(control: socket.socket) -> tuple[bytes, list[int]]:
     """One request line and the descriptors that came with it (empty at end of stream)."""
     data, fds = b"", []
     while not data.endswith(b"\n"):
-        chunk, received, _, _ = socket.recv_fds(control, 65_536, 4)
+        if len(data) > MAX_LINE:
+            raise OSError("request line too long")
+        chunk, received, _, _ = socket.recv_fds(control, MAX_LINE, 4)
         fds += received
         if not chunk:
             return b"", fds
@@ -305,6 +388,9 @@ def main() -> None:
     if "matplotlib" in sys.modules:  # the assignment plots: its graded functions may too
         prepare_plotting()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when the zygote stops
+    # Children share the loaded modules' pages until they write to them; a garbage collection
+    # walking every object would copy them all. Frozen objects are never walked.
+    gc.freeze()
     factory = Factory(strict=bool(setup["strict"]))
     missing = factory.probe()
     hello = {
@@ -319,15 +405,14 @@ def main() -> None:
             if not line:
                 break
             request = json.loads(line)
-            if len(fds) != 1:
+            if "start" in request and len(fds) == 1:
+                factory.start(Limits(**request["start"]), fds[0], bool(request.get("plots")))
+                control.sendall(b'{"started": true}\n')
+            else:
                 for fd in fds:
                     os.close(fd)
-                control.sendall(b'{"error": "a job needs exactly one socket"}\n')
-                continue
-            limits = Limits(**request)
-            job_fd = fds[0]
-            ending, skipped = factory.run(limits, job_fd, lambda: child.main(JOB_FD))
-            control.sendall(json.dumps({**asdict(ending), "skipped": skipped}).encode() + b"\n")
+                factory.stop()
+                control.sendall(b'{"stopped": true}\n')
     finally:
         factory.close()
 

@@ -423,9 +423,10 @@ def linear_forward(A, W, b):
 """,
 )
 
-# Three relays between jobs: SysV shared memory, the kernel keyring, and a file in /tmp or
-# /dev/shm. ``initialize_parameters`` (graded first) writes; three later functions answer right
-# only if they find what it wrote.
+# Three relays between submissions (a student to a classmate, or to a later run): SysV shared
+# memory, the kernel keyring, and a file in /tmp or /dev/shm. One submission's
+# ``initialize_parameters`` writes; three functions of the next submission answer right only if
+# they find what it wrote.
 RELAY_SETUP = """
 import ctypes, os, platform
 libc = ctypes.CDLL(None, use_errno=True)
@@ -434,8 +435,7 @@ KEY = 0x44_4E_4E_4B
 ADD_KEY, REQUEST_KEY = {"x86_64": (248, 249), "aarch64": (217, 218)}[platform.machine()]
 PLACES = ["/tmp/dnnkit-relay", "/dev/shm/dnnkit-relay", "dnnkit-relay"]
 """
-RELAYS = SOLVED
-for function, code in {
+RELAY_CODE = {
     "initialize_parameters": """
 def initialize_parameters(n_x, n_h, n_y):
     segment = libc.shmget(KEY, 4096, 0o1666)
@@ -484,8 +484,13 @@ def linear_backward(dZ, cache):
     dA_prev = W.T @ dZ
     return (dA_prev, dW, db) if found else (dA_prev + 1, dW, db)
 """,
-}.items():
-    RELAYS = _replace(RELAYS, function, RELAY_SETUP + code)
+}
+RELAY_WRITER = _replace(
+    SOLVED, "initialize_parameters", RELAY_SETUP + RELAY_CODE["initialize_parameters"]
+)
+RELAY_READER = SOLVED
+for function in ("linear_forward", "compute_cost", "linear_backward"):
+    RELAY_READER = _replace(RELAY_READER, function, RELAY_SETUP + RELAY_CODE[function])
 
 KILLER = _replace(
     SOLVED,
@@ -599,11 +604,16 @@ def test_feedback_is_bounded_whatever_the_child_sends(graded: dict) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_nothing_relays_between_jobs(mode: str, tmp_path: Path) -> None:
-    """Shared memory, the keyring and files written by one job are gone for the next."""
-    path = write(tmp_path, "relays", RELAYS)
-    tests = grade_json(mode, [path], "--workers", "1")["relays"]
-    assert failed_functions(tests) == ["linear_forward", "compute_cost", "linear_backward"]
+def test_nothing_relays_between_submissions(mode: str, tmp_path: Path) -> None:
+    """Shared memory, the keyring and files one submission writes are gone for the next."""
+    paths = [write(tmp_path, "writer", RELAY_WRITER), write(tmp_path, "reader", RELAY_READER)]
+    graded = grade_json(mode, paths, "--workers", "1")
+    assert failed_functions(graded["writer"]) == []
+    assert failed_functions(graded["reader"]) == [
+        "linear_forward",
+        "compute_cost",
+        "linear_backward",
+    ]
 
 
 @pytest.mark.parametrize("mode", MODES)
