@@ -7,14 +7,15 @@ cannot confine a forked Python process, so the namespace steps are the kernel's 
 (``unshare``, ``mount``, ``pivot_root``: one line each), and the one hard part, the system-call
 filter, is built by libseccomp through its ``pyseccomp`` binding. The order, from the zygote:
 
-1. the outer child (trusted, still the kit's code) joins the job's memory cgroup when the grader
-   may create one (root), drops root for ``nobody``, and unshares user, PID, IPC, mount, UTS and
-   network namespaces, mapping its one uid;
-2. it forks the inner child, PID 1 of the new PID namespace, which dies with its parent, mounts a
-   private tmpfs (bytes and inodes capped), makes it the root with ``pivot_root`` and drops the old
-   root (no host file remains in its mount namespace), points its standard streams at a capped
-   memory file, closes every other descriptor but the job's socket, sets resource limits and loads
-   the seccomp filter; only then does student code run.
+1. the outer child of a submission (trusted, still the kit's code) joins the memory cgroup when
+   the grader may create one (root), drops root for ``nobody``, and unshares user, PID, IPC,
+   mount, UTS and network namespaces, mapping its one uid;
+2. it forks the submission's session, PID 1 of the new PID namespace, which dies with its parent,
+   mounts a private tmpfs (bytes and inodes capped) and makes it the root with ``pivot_root``,
+   dropping the old root (no host file remains in its mount namespace);
+3. per graded function, the session forks a job child, which starts its own session, points its
+   standard streams at a capped memory file, closes every other descriptor but the job's socket,
+   sets resource limits and loads the seccomp filter; only then does student code run.
 
 Each step raises :class:`ConfinementError` naming itself; ``zygote`` decides whether that refuses
 the job (the default) or is recorded and skipped (``--insecure``).
