@@ -7,6 +7,8 @@ are written once.
 
 from __future__ import annotations
 
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
 from nbgrader.converters import GenerateAssignment
 from nbgrader.preprocessors import ClearSolutions
 from traitlets.config import Config
@@ -19,10 +21,41 @@ from autograder.course.paths import KIT, CoursePaths
 IGNORED = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "datasets"]
 
 
+# Notebook and cell metadata that describe one run on the instructor's machine, not the lesson:
+# widget state (progress bars of a run that is over), timings, and the interface's view state.
+STALE_NOTEBOOK_METADATA = ("widgets",)
+STALE_CELL_METADATA = ("execution", "ExecuteTime", "collapsed", "scrolled", "jupyter")
+# The kernel spec exactly as ipykernel names itself, so JupyterLab has nothing to rewrite (and no
+# change to save) when it opens a release.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+class ClearNotebookState(Preprocessor):
+    """Drop what the solved notebook's last run left in its metadata: a release is the lesson only.
+
+    nbgrader's ``ClearOutput`` removes outputs and execution counts but keeps the widget state of
+    the progress bars (kilobytes a student's JupyterLab would try to restore) and each cell's
+    timings. The kernel spec is ipykernel's own, so the release opens unmodified.
+    """
+
+    enabled = True  # nbconvert's preprocessors are off unless switched on
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        for key in STALE_NOTEBOOK_METADATA:
+            nb.metadata.pop(key, None)
+        nb.metadata["kernelspec"] = dict(KERNELSPEC)
+        for cell in nb.cells:
+            for key in STALE_CELL_METADATA:
+                cell.metadata.pop(key, None)
+        return nb, resources
+
+
 def generate_assignment_preprocessors() -> list[type]:
-    """nbgrader's own release pipeline with its ``ClearSolutions`` step swapped for ours."""
+    """nbgrader's own release pipeline with its ``ClearSolutions`` step swapped for ours, and
+    the run's leftovers cleared at the end."""
     defaults = GenerateAssignment.class_traits()["preprocessors"].default()
-    return [CodeHerePlaceholders if step is ClearSolutions else step for step in defaults]
+    steps = [CodeHerePlaceholders if step is ClearSolutions else step for step in defaults]
+    return [*steps, ClearNotebookState]
 
 
 def configure(config: Config, paths: CoursePaths = KIT, course_id: str = "dnnkit") -> Config:

@@ -15,7 +15,12 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config, PyFileConfigLoader
 
-from autograder.authoring.support_files import SupportError, copy_support, write_requirements
+from autograder.authoring.support_files import (
+    SupportError,
+    copy_support,
+    release_requirements,
+    write_requirements,
+)
 from autograder.course.markers import (
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -73,13 +78,16 @@ def generate(assignment: str, course: CoursePaths, output: Path, config: Config)
     notebooks = sorted(destination.glob("*.ipynb"))
     if not notebooks:
         raise ReleaseError(f"nbgrader produced no notebook in {destination}")
+    requirements: list[str] = []
     for notebook in notebooks:
         verify_release(notebook)
+        solved = course.source / assignment / notebook.name
         try:
-            copy_support(course, course.source / assignment / notebook.name, destination)
+            copy_support(course, solved, destination)
+            requirements += release_requirements(course, notebook)
         except SupportError as error:
             raise ReleaseError(str(error)) from error
-    write_requirements(destination)
+    write_requirements(destination, list(dict.fromkeys(requirements)))
     return destination
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 import re
 import shutil
-from importlib.metadata import requires
+import sys
+from importlib.metadata import packages_distributions, requires
 from pathlib import Path
 
 import nbformat
@@ -89,14 +90,59 @@ def copy_support(course: CoursePaths, notebook: Path, destination: Path) -> list
     return copied
 
 
+# What every release needs besides its imports: the environment a student opens it in, and the
+# widgets that draw the progress bars (tqdm.auto falls back to text fragments without them).
+ENVIRONMENT = ("jupyterlab", "ipywidgets")
+
+
 def student_requirements() -> list[str]:
-    """The kit's ``student`` extra: what a release needs to run, without the instructor tools."""
+    """The kit's ``student`` extra: what a release may need to run, without the instructor tools."""
     marker = re.compile(r";\s*extra\s*==\s*[\"']student[\"']")
     return [marker.split(r)[0].strip() for r in requires("dnnkit") or [] if marker.search(r)]
 
 
-def write_requirements(destination: Path) -> Path:
+def requirement_name(requirement: str) -> str:
+    """The normalised distribution name of a requirement line (``scikit_image>=1`` -> ...)."""
+    return re.sub(r"[-_.]+", "-", re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0]).lower()
+
+
+def third_party_imports(code: str) -> set[str]:
+    """Top-level names of the modules ``code`` imports, leaving out the standard library and
+    the kit's own ``support`` package. Imports inside functions count: they run too."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+    return names - set(sys.stdlib_module_names) - {SUPPORT_PACKAGE, "__future__"}
+
+
+def release_requirements(course: CoursePaths, notebook: Path) -> list[str]:
+    """The student extra's lines for what the notebook and its support files import, plus
+    :data:`ENVIRONMENT`; an import that the extra does not declare is an error."""
+    code = notebook_code(notebook)
+    files = support_closure(course.support, code)
+    imported = third_party_imports("\n".join([code, *(path.read_text() for path in files)]))
+    distributions = packages_distributions()
+    wanted = {requirement_name(name) for name in ENVIRONMENT}
+    for module in sorted(imported):
+        found = distributions.get(module)
+        if not found:
+            raise SupportError(f"{notebook.name} imports {module}, which no installed package has")
+        wanted.add(requirement_name(found[0]))
+    declared = {requirement_name(line): line for line in student_requirements()}
+    undeclared = sorted(wanted - set(declared))
+    if undeclared:
+        raise SupportError(
+            f"{notebook.name} needs {undeclared}: add them to the student extra in pyproject.toml"
+        )
+    return [line for name, line in declared.items() if name in wanted]
+
+
+def write_requirements(destination: Path, requirements: list[str]) -> Path:
+    """Write ``requirements.txt`` for students, one requirement a line."""
     path = destination / "requirements.txt"
-    lines = ["# Install with: pip install -r requirements.txt", *student_requirements()]
+    lines = ["# Install with: pip install -r requirements.txt", *requirements]
     path.write_text("\n".join(lines) + "\n")
     return path

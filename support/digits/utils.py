@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 import numpy as np
-from tqdm import tqdm
 
 # Progress only, no timings or rates: the bar's final state is then the same on every run, so
 # the stored output of the solved notebook reproduces under nbval.
@@ -33,12 +32,16 @@ def accuracy(AL: np.ndarray, labels: np.ndarray) -> float:
 
 
 def training_progress(iterations: Iterable[int], total: int, show: bool) -> Iterable[int]:
-    """Wrap the training loop's iterations in a tqdm bar (on stderr) when ``show`` is true.
+    """Wrap the training loop's iterations in a tqdm bar when ``show`` is true.
 
-    The bar redraws at most once a second, which is plenty to watch and keeps the notebook small.
+    ``tqdm.auto`` draws a widget in JupyterLab (with ipywidgets installed), so the bar neither
+    prints red fragments on stderr nor adds an output per redraw; elsewhere it draws text. The
+    bar redraws at most once a second, which is plenty to watch and keeps the notebook small.
     """
     if not show:
         return iterations
+    from tqdm.auto import tqdm
+
     return tqdm(
         iterations,
         total=total,
@@ -57,14 +60,21 @@ def plot_digits(images: np.ndarray, labels: Sequence[int], title: str, columns: 
         print(f"{title}: none to show.")
         return
     rows = -(-count // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(1.6 * columns, 1.8 * rows))
+    # Each picture gets a square and a caption line above it, so captions never reach the
+    # picture of the row above, however long ("8 as 5") they are.
+    figure, axes = plt.subplots(
+        rows,
+        columns,
+        figsize=(1.6 * columns, 2.0 * rows + 0.4),
+        squeeze=False,
+        layout="constrained",
+    )
     for index, axis in enumerate(np.ravel(axes)):
         axis.set_axis_off()
         if index < count:
             axis.imshow(images[index], cmap="gray_r")
-            axis.set_title(str(labels[index]))
+            axis.set_title(str(labels[index]), fontsize=10, pad=4)
     figure.suptitle(title)
-    figure.tight_layout()
     plt.show()
 
 

@@ -103,7 +103,36 @@ def test_mini_course_release_looks_like_coursera(mini_course: Path):
     assert "double(2) == 4" in tests.source
     copied = sorted(p.name for p in (built / "support").iterdir())
     assert copied == ["__init__.py", "dnn_utils.py", "idx.py"]  # idx: support exports read_idx
-    assert "numpy" in (built / "requirements.txt").read_text()
+    requirements = (built / "requirements.txt").read_text().splitlines()
+    assert requirements[1:] == ["numpy>=1.24", "jupyterlab>=4", "ipywidgets>=8"]
+
+
+def test_release_drops_the_last_run_s_metadata(mini_course: Path):
+    """Widget state and timings of the solved notebook's run stay behind; the kernel spec is
+    ipykernel's own, so JupyterLab opens the release without rewriting it."""
+    path = mini_course / "source" / "mini" / "mini.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    for cell in notebook.cells:
+        cell.metadata["execution"] = {"iopub.status.busy": "2024-01-01T00:00:00"}
+        cell.metadata["ExecuteTime"] = {"end_time": "2024-01-01T00:00:01"}
+    nbformat.write(notebook, path)
+    (built,) = release(course=CoursePaths(mini_course))
+    released = nbformat.read(built / "mini.ipynb", as_version=4)
+    assert "widgets" not in released.metadata
+    assert released.metadata.kernelspec.display_name == "Python 3 (ipykernel)"
+    for cell in released.cells:
+        assert not {"execution", "ExecuteTime"} & set(cell.metadata), cell.metadata
+    assert released.cells[2].metadata.nbgrader.grade_id == "double"  # nbgrader's own stays
+
+
+def test_an_import_the_student_extra_does_not_declare_fails_loudly(mini_course: Path):
+    path = mini_course / "source" / "mini" / "mini.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[1].source += "\nimport nbformat"  # an instructor tool, not a student's
+    nbformat.write(notebook, path)
+    with pytest.raises(ReleaseError, match=r"needs \['nbformat'\]: add them to the student extra"):
+        release(course=CoursePaths(mini_course))
 
 
 def test_a_datasets_folder_beside_the_notebook_never_travels_into_the_release(
@@ -190,6 +219,49 @@ def test_committed_release_matches_a_fresh_build(fresh_release: Path, assignment
 
     walk(comparison, "")
     assert not drift, f"release/{assignment} drifted from source/ in {drift}: run `dnnkit release`"
+
+
+# What each lesson's notebook and support files import, read off them by hand, plus the
+# environment: lesson 1 needs numpy alone (issue 11: not scikit-image nor scikit-learn).
+REQUIREMENTS = {
+    "step_by_step": ["numpy>=1.24", "jupyterlab>=4", "ipywidgets>=8"],
+    "application": [
+        "numpy>=1.24",
+        "h5py>=3.8",
+        "matplotlib>=3.7",
+        "tqdm>=4.66",
+        "pillow>=10",
+        "scikit-image>=0.22",
+        "threadpoolctl>=3.2",
+        "jupyterlab>=4",
+        "ipywidgets>=8",
+    ],
+    "digits": [
+        "numpy>=1.24",
+        "matplotlib>=3.7",
+        "tqdm>=4.66",
+        "scikit-learn>=1.3",
+        "threadpoolctl>=3.2",
+        "jupyterlab>=4",
+        "ipywidgets>=8",
+    ],
+}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_each_release_requires_only_what_its_notebook_imports(assignment: str):
+    lines = (ROOT / "release" / assignment / "requirements.txt").read_text().splitlines()
+    assert lines[0].startswith("# Install with: pip install -r requirements.txt")
+    assert lines[1:] == REQUIREMENTS[assignment]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_committed_release_carries_no_run_state(assignment: str):
+    text = (ROOT / "release" / assignment / f"{assignment}.ipynb").read_text()
+    notebook = nbformat.reads(text, as_version=4)
+    assert "widgets" not in notebook.metadata
+    assert "application/vnd.jupyter.widget" not in text
+    assert not any("execution" in cell.metadata for cell in notebook.cells)
 
 
 def solution_lines(notebook_path: Path) -> set[str]:

@@ -1,30 +1,93 @@
 """Machinery for the visible checks students run after each graded function.
 
 A check calls the student's function on a few named cases and compares what comes back with
-expected values. Every comparison explains itself in one sentence ("W1 has shape (3, 2);
-expected (2, 3)", "db: keepdims lost ..."), because a bare ``AssertionError`` teaches nothing.
-All problems of all cases are collected first and reported together.
+expected values, through the same engine and wording as the grader (``support.compare``): a bare
+``AssertionError`` teaches nothing, and two voices for one mistake confuse. All problems of all
+cases are collected first and reported together, as a short list: in a notebook the failure shows
+that list and no traceback through the kit's files, and the cell still ends in an error, so "Run
+All" stops there.
 """
 
 from __future__ import annotations
 
 import copy
-import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from support.compare import (
+    compare,
+    crash_hints,
+    describe_crash,
+    describe_type,
+    render_case,
+)
+
+__all__ = [
+    "PASSED",
+    "Case",
+    "CheckFailed",
+    "Mismatch",
+    "call_checked",
+    "describe_crash",
+    "describe_type",
+    "expect_array",
+    "expect_arrays",
+    "expect_keys",
+    "expect_scalar",
+    "expect_shape",
+    "expect_tuple",
+    "run_cases",
+    "same_values",
+    "unchanged",
+]
+
 PASSED = "\033[92mAll tests passed.\033[0m"
+# Whether the case being checked is the documented one (each check's first case): its expected
+# values are printed in the notebook already, so a failure may show them in full, as the grader
+# does for the documented case; other cases show shapes and a few differing entries.
+SHOW_VALUES: ContextVar[bool] = ContextVar("SHOW_VALUES", default=True)
+RED = "\033[1;31m"
+RESET = "\033[0m"
+
+
+@dataclass(frozen=True)
+class CaseProblems:
+    """What went wrong in one case: problems with the output, and hints on what to change."""
+
+    case: str
+    problems: tuple[str, ...]
+    hints: tuple[str, ...] = ()
 
 
 class CheckFailed(AssertionError):
-    """A visible check found mistakes; the message lists each one in plain words."""
+    """A visible check found mistakes; the message lists each one in plain words.
+
+    IPython shows an exception through its ``_render_traceback_`` when it has one: here that is
+    the list of problems alone, so a student reads what is wrong instead of the kit's internals.
+    """
+
+    def __init__(self, function_name: str, failures: Sequence[CaseProblems], cases: int) -> None:
+        self.function_name = function_name
+        self.failures = tuple(failures)
+        self.headline = f"{function_name} failed {len(failures)} of {cases} visible cases:"
+        self.lines = [render_case(f.case, f.problems, f.hints) for f in self.failures]
+        super().__init__("\n".join([self.headline, *self.lines]))
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{RED}{self.headline}{RESET}", *"\n".join(self.lines).splitlines()]
 
 
 class Mismatch(Exception):
     """One comparison failed; raised inside a case and collected by :func:`run_cases`."""
+
+    def __init__(self, *problems: str, hints: Sequence[str] = ()) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = tuple(problems)
+        self.hints = tuple(hints)
 
 
 @dataclass
@@ -37,104 +100,41 @@ class Case:
     notes: list[str] = field(default_factory=list)
 
 
-def describe_type(value: Any) -> str:
-    """Name a value's type the way a student would recognise it."""
-    if value is None:
-        return "None (is a `= None` placeholder still there?)"
-    if isinstance(value, np.ndarray):
-        return f"a numpy array of shape {value.shape}"
-    return f"a {type(value).__name__}"
+def expect(label: str, got: Any, expected: Any) -> None:
+    """Compare anything (arrays, numbers, dicts, tuples) with the engine; raise what differs."""
+    problems = compare(label, got, expected, show_values=SHOW_VALUES.get())
+    if problems:
+        raise Mismatch(*problems)
 
 
-def first_difference(got: np.ndarray, expected: np.ndarray, atol: float, rtol: float) -> str:
-    """Locate the first entry that differs and say how many differ in all."""
-    bad = ~np.isclose(got, expected, atol=atol, rtol=rtol, equal_nan=False)
-    count = int(bad.sum())
-    index = tuple(int(i) for i in np.argwhere(bad)[0])
-    where = str(list(index)) if index else "the value"
-    return (
-        f"{count} of {got.size} entries differ; first at {where}: "
-        f"got {got[index]!r}, expected {expected[index]!r}"
-    )
-
-
-def shape_problem(label: str, got: tuple[int, ...], expected: tuple[int, ...]) -> str:
-    """Word a shape mismatch, recognising the shape mistakes students make most."""
-    if len(expected) == 2 and expected[1] == 1 and got == (expected[0],):
-        return (
-            f"{label}: keepdims lost: shape {got}; expected {expected}"
-            " (sum with keepdims=True, or reshape to a column)"
-        )
-    hint = " (transposed?)" if got == expected[::-1] else ""
-    return f"{label} has shape {got}; expected {expected}{hint}"
-
-
-def expect_array(
-    label: str, got: Any, expected: Any, *, atol: float = 1e-7, rtol: float = 1e-5
-) -> None:
+def expect_array(label: str, got: Any, expected: Any) -> None:
     """Compare one array: type, then shape, then values, each with its own message."""
-    expected = np.asarray(expected, dtype=float)
-    if not isinstance(got, np.ndarray | np.generic | float | int) or isinstance(got, bool):
-        raise Mismatch(f"{label} is {describe_type(got)}; expected a numpy array")
-    got = np.asarray(got)
-    if got.shape != expected.shape:
-        raise Mismatch(shape_problem(label, got.shape, expected.shape))
-    if not np.issubdtype(got.dtype, np.number):
-        raise Mismatch(f"{label} has dtype {got.dtype}; expected numbers")
-    if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
-        raise Mismatch(f"{label} contains nan or inf; expected finite values")
-    if not np.allclose(got, expected, atol=atol, rtol=rtol):
-        raise Mismatch(f"{label} has wrong values: {first_difference(got, expected, atol, rtol)}")
+    expect(label, got, np.asarray(expected, dtype=float))
 
 
 def expect_shape(label: str, got: Any, shape: tuple[int, ...]) -> None:
     """Check only that ``got`` is an array of the given shape (when its values are unknown)."""
     if not isinstance(got, np.ndarray):
-        raise Mismatch(f"{label} is {describe_type(got)}; expected a numpy array")
+        raise Mismatch(f"{label} is {describe_type(got)}; expected a numpy array of shape {shape}")
     if got.shape != shape:
-        raise Mismatch(shape_problem(label, got.shape, shape))
+        expect(label, got, np.zeros(shape))  # the engine's words for a wrong shape
 
 
-def expect_scalar(
-    label: str, got: Any, expected: float, *, atol: float = 1e-7, rtol: float = 1e-6
-) -> None:
+def expect_scalar(label: str, got: Any, expected: float) -> None:
     """Compare a number that may come back as a Python float or a 0-d array."""
-    if isinstance(got, np.ndarray):
-        if got.shape != ():
-            raise Mismatch(
-                f"{label} has shape {got.shape}; expected a single number (try np.squeeze)"
-            )
-        got = got.item()  # a 0-d array holds one value, possibly a leftover placeholder
-    if not isinstance(got, float | int | np.number) or isinstance(got, bool):
-        raise Mismatch(f"{label} is {describe_type(got)}; expected a number")
-    value = float(got)
-    if not np.isfinite(value):
-        raise Mismatch(f"{label} is {value}; expected the finite value {expected!r}")
-    if not np.isclose(value, expected, atol=atol, rtol=rtol):
-        raise Mismatch(f"{label} is {value!r}; expected {expected!r}")
+    expect(label, got, float(expected))
 
 
 def expect_keys(label: str, got: Any, keys: Iterable[str]) -> None:
     """Check that a dictionary has exactly the expected keys."""
     if not isinstance(got, Mapping):
         raise Mismatch(f"{label} is {describe_type(got)}; expected a dictionary")
-    wanted = set(keys)
-    missing = sorted(wanted - set(got))
-    extra = sorted(set(got) - wanted)
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append(f"missing keys {missing}")
-        if extra:
-            parts.append(f"unexpected keys {extra}")
-        raise Mismatch(f"{label}: " + "; ".join(parts))
+    expect(label, {key: None for key in got}, dict.fromkeys(keys))
 
 
-def expect_arrays(label: str, got: Any, expected: Mapping[str, Any], **tolerances: float) -> None:
+def expect_arrays(label: str, got: Any, expected: Mapping[str, Any]) -> None:
     """Check a dictionary of arrays: its keys, then every array under its own name."""
-    expect_keys(label, got, expected)
-    for key, value in expected.items():
-        expect_array(key, got[key], value, **tolerances)
+    expect(label, got, {key: np.asarray(value, dtype=float) for key, value in expected.items()})
 
 
 def expect_tuple(label: str, got: Any, length: int) -> tuple:
@@ -181,29 +181,30 @@ def call_checked(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
     return result
 
 
-def describe_crash(function_name: str, error: BaseException) -> str:
-    """Explain an exception raised by the student's function, pointing at their line."""
-    frames = traceback.extract_tb(error.__traceback__)
-    own = [frame for frame in frames if frame.name == function_name]
-    where = f" at line `{own[-1].line}`" if own and own[-1].line else ""
-    hint = ""
-    if isinstance(error, AttributeError | TypeError) and "NoneType" in str(error):
-        hint = " (a `= None` placeholder is probably still in your code)"
-    return f"{function_name} raised {type(error).__name__}: {error}{where}{hint}"
+def run_case(
+    name: str, function: Callable[..., Any], case: Case, documented: bool
+) -> CaseProblems | None:
+    """Run one case; None when it passed, else its problems and hints."""
+    token = SHOW_VALUES.set(documented)
+    try:
+        case.verify(case.run(function))
+    except Mismatch as mismatch:
+        return CaseProblems(case.name, mismatch.problems, mismatch.hints)
+    except Exception as error:  # the student's code may raise anything
+        crash = describe_crash(name, error)
+        return CaseProblems(case.name, (crash,), tuple(crash_hints(crash)))
+    finally:
+        SHOW_VALUES.reset(token)
+    return None
 
 
 def run_cases(function: Callable[..., Any], cases: Iterable[Case]) -> None:
     """Run every case, collect every problem, and print success or raise one clear failure."""
+    __tracebackhide__ = True  # pytest: start the report at the check, not inside it
     name = getattr(function, "__name__", "the function")
-    problems: list[str] = []
-    for case in cases:
-        try:
-            result = case.run(function)
-            case.verify(result)
-        except Mismatch as mismatch:
-            problems.append(f"[{case.name}] {mismatch}")
-        except Exception as error:  # the student's code may raise anything
-            problems.append(f"[{case.name}] {describe_crash(name, error)}")
-    if problems:
-        raise CheckFailed(f"{name}: {len(problems)} problem(s)\n  - " + "\n  - ".join(problems))
+    cases = list(cases)
+    outcomes = [run_case(name, function, case, index == 0) for index, case in enumerate(cases)]
+    failures = [outcome for outcome in outcomes if outcome is not None]
+    if failures:
+        raise CheckFailed(name, failures, len(cases)) from None
     print(PASSED)

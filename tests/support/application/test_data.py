@@ -117,3 +117,14 @@ def test_missing_key_names_the_file_and_key(no_course_data):
     write_pair(no_course_data / "partial", drop="train_set_y")
     with pytest.raises(DatasetError, match=r"train_catvnoncat\.h5 has no dataset 'train_set_y'"):
         load_data(no_course_data / "partial")
+
+
+def test_example_picture_is_a_cat_for_the_course_and_a_grey_face_for_the_default():
+    from skimage.data import chelsea
+
+    cat = application_data.example_picture(np.array([b"non-cat", b"cat"]))
+    assert np.array_equal(np.asarray(cat), chelsea())
+    face = np.asarray(application_data.example_picture(np.array([b"non-face", b"face"])))
+    assert face.shape == (120, 120, 3)  # square, like the default's pictures
+    assert np.array_equal(face[..., 0], face[..., 1])  # grey, like the default's pictures
+    assert np.array_equal(face[..., 1], face[..., 2])

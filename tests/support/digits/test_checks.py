@@ -112,6 +112,55 @@ def test_forward_numbers_match_an_independent_pass():
         np.testing.assert_allclose(expected, forward(*case), atol=1e-8)
 
 
+def pre_activations(X, parameters, activations):
+    """Every layer's Z, by an explicit loop over the examples (no matrix product)."""
+    by_name = {"relu": lambda Z: np.maximum(Z, 0), "tanh": np.tanh}
+    A, Zs = X, []
+    for l, name in enumerate(activations, start=1):
+        W, b = parameters[f"W{l}"], parameters[f"b{l}"]
+        Z = np.stack([W @ A[:, j] for j in range(A.shape[1])], axis=1) + b
+        Zs.append(Z)
+        A = by_name[name](Z) if name in by_name else None
+    return Zs
+
+
+def test_cached_pre_activations_match_a_loop_over_the_examples():
+    for case, expected in [
+        (fixtures.forward_propagation_test_case(), checks.FORWARD_DOCUMENTED_Z),
+        (fixtures.forward_propagation_three_layer_test_case(), checks.FORWARD_THREE_LAYERS_Z),
+    ]:
+        Zs = pre_activations(*case)
+        assert len(Zs) == len(expected)
+        for got, want in zip(Zs, expected, strict=True):
+            np.testing.assert_allclose(want, got, rtol=0, atol=1e-8)
+    documented_Z1 = np.array(checks.FORWARD_DOCUMENTED_Z[0])
+    np.testing.assert_array_equal(
+        checks.FORWARD_DOCUMENTED_A1, np.where(documented_Z1 > 0, documented_Z1, 0)
+    )
+
+
+def test_one_example_softmax_matches_scipy():
+    column = np.array([[3.0], [1.0], [0.2]])
+    np.testing.assert_allclose(
+        checks.SOFTMAX_ONE_EXAMPLE, scipy_softmax(column, axis=0), rtol=0, atol=1e-8
+    )
+
+
+def test_documented_one_hot_has_a_single_one_per_label():
+    labels, classes = fixtures.one_hot_encoding_test_case()
+    Y = np.array(checks.ONE_HOT_DOCUMENTED)
+    assert Y.shape == (classes, len(labels))
+    assert Y.sum(axis=0).tolist() == [1] * len(labels)
+    assert [int(np.flatnonzero(Y[:, j])[0]) for j in range(len(labels))] == labels.tolist()
+
+
+def test_three_layer_update_numbers_are_the_formula():
+    parameters = fixtures.random_parameters(4, [3, 2, 2, 1])
+    for key, value in checks.UPDATE_THREE_LAYERS.items():
+        step = parameters[key][::-1, ::-1] * 0.05  # the check's gradients: the arrays reversed
+        np.testing.assert_allclose(value, parameters[key] - step, rtol=0, atol=1e-8)
+
+
 def backward_by_hand(AL, Y, caches, activations):
     """The chain rule written out layer by layer, with derivatives taken from Z."""
     derivative = {"relu": lambda Z: (Z > 0) * 1.0, "tanh": lambda Z: 1 - np.tanh(Z) ** 2}
@@ -196,7 +245,7 @@ MISTAKES = [
     catalogued("softmax_over_rows", "A has wrong values"),
     catalogued("cost_log_of_every_class", "0 * log(0) gave nan"),
     catalogued("cost_no_minus", "cost is -0.56344873"),
-    catalogued("init_zero_biases", "b1 has wrong values"),
+    catalogued("init_zero_biases", "parameters['b1'] has wrong values"),
     catalogued("init_listing_loop", "unexpected keys ['W3', 'b3']"),
     catalogued("forward_activation_index_shifted", "AL has wrong values"),
     pytest.param(
@@ -206,9 +255,9 @@ MISTAKES = [
         id="forward_A_prev_is_X",
     ),
     catalogued("backward_no_one_over_m", "dW1"),
-    catalogued("backward_dZ_sign", "dW1 has wrong values"),
+    catalogued("backward_dZ_sign", "grads['dW1'] has wrong values"),
     catalogued("backward_dA_keys_shifted", "layer l's dA_prev goes under 'dA' + str(l - 1)"),
-    catalogued("update_plus_sign", "W1 has wrong values"),
+    catalogued("update_plus_sign", "updated['W1'] has wrong values"),
     catalogued("predict_argmax_over_examples", "predictions has shape (3,)"),
     catalogued("model_update_not_assigned", "costs[-1]"),
 ]

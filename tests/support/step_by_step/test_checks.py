@@ -16,6 +16,11 @@ from autograder.grading.reference import load_reference
 from support.checks import CheckFailed
 from support.dnn_utils import relu, relu_backward, sigmoid, sigmoid_backward
 from support.step_by_step import checks
+from support.testCases import (
+    UPDATE_PARAMETERS_DOCUMENTED,
+    linear_activation_forward_test_case,
+    update_parameters_test_case,
+)
 from tests.helpers.data import ROOT
 
 NAMES = [
@@ -30,6 +35,15 @@ NAMES = [
     "L_model_backward",
     "update_parameters",
 ]
+
+
+def test_documented_pre_activation_is_the_fixture_s_product():
+    A_prev, W, b = linear_activation_forward_test_case()
+    Z = [[sum(W[0, k] * A_prev[k, j] for k in range(3)) + b[0, 0] for j in range(2)]]
+    np.testing.assert_allclose(checks.LINEAR_ACTIVATION_FORWARD_DOCUMENTED_Z, Z, rtol=0, atol=1e-8)
+    # SPEC: relu gives [[3.43896131 0.]], so Z's first entry is that and its second is negative.
+    assert checks.LINEAR_ACTIVATION_FORWARD_DOCUMENTED_Z[0][0] == 3.43896131
+    assert checks.LINEAR_ACTIVATION_FORWARD_DOCUMENTED_Z[0][1] < 0
 
 
 def check_of(name: str):
@@ -69,7 +83,7 @@ def test_untouched_release_function_fails_with_placeholder_hint(released, name):
     with pytest.raises(CheckFailed) as failure:
         check_of(name)(released[name])
     message = str(failure.value)
-    assert message.startswith(f"{name}: ")
+    assert message.startswith(f"{name} failed ")
     assert "placeholder" in message, message
 
 
@@ -168,7 +182,7 @@ WRONG_IMPLEMENTATIONS = {
     "output layer skipped by the update loop": (
         "update_parameters",
         lambda _ref: update_skipping_last_layer,
-        "W2 has wrong values",
+        "parameters['W2'] has wrong values",
     ),
     "gradients modified": (
         "update_parameters",
@@ -187,7 +201,7 @@ def test_wrong_implementation_fails_with_a_clear_message(ref, mistake):
 
 
 def test_shape_message_names_the_array_and_both_shapes():
-    with pytest.raises(CheckFailed, match=r"W1 has shape \(3, 2\); expected \(2, 3\)"):
+    with pytest.raises(CheckFailed, match=r"W1'\] has shape \(3, 2\); expected \(2, 3\)"):
         checks.initialize_parameters_test(transposed_init)
 
 
@@ -199,3 +213,16 @@ def test_wrong_key_names_get_the_key_hint(ref):
 
     with pytest.raises(CheckFailed, match=r'grads\["dA" \+ str\(l\)\] is the gradient'):
         checks.L_model_backward_test(shifted_keys)
+
+
+def test_solved_update_parameters_leaves_its_dictionary_alone(ref):
+    """As the course's 2021 public tests use it: three calls on one dictionary, same answer."""
+    parameters, grads = update_parameters_test_case()
+    before = {key: value.copy() for key, value in parameters.items()}
+    results = [ref.update_parameters(parameters, grads, 0.1) for _ in range(3)]
+    for key, value in before.items():
+        np.testing.assert_array_equal(parameters[key], value)
+    for result in results:
+        assert result is not parameters
+        for key, value in UPDATE_PARAMETERS_DOCUMENTED.items():  # SPEC's documented update
+            np.testing.assert_allclose(result[key], value, rtol=0, atol=1e-8)

@@ -13,7 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from support.checks import Case, Mismatch, expect_array, expect_keys, expect_tuple, run_cases
+from support.checks import (
+    Case,
+    Mismatch,
+    expect_array,
+    expect_keys,
+    expect_shape,
+    expect_tuple,
+    run_cases,
+)
 
 
 def seeded_data(seed: int, shape: tuple[int, int], labels: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -54,10 +62,7 @@ def expect_model(
         expect_keys("parameters", parameters, keys)
         for layer in range(1, len(layers_dims)):
             shape = (layers_dims[layer], layers_dims[layer - 1])
-            if np.shape(parameters[f"W{layer}"]) != shape:
-                raise Mismatch(
-                    f"W{layer} has shape {np.shape(parameters[f'W{layer}'])}; expected {shape}"
-                )
+            expect_shape(f"W{layer}", parameters[f"W{layer}"], shape)
         if not isinstance(got_costs, list | tuple) or len(got_costs) != len(costs):
             raise Mismatch(
                 f"costs should hold {len(costs)} value(s), one per 100 iterations starting at "

@@ -101,8 +101,8 @@ def L_model_forward(X: np.ndarray, parameters: Parameters) -> tuple[np.ndarray, 
     return A, caches
 
 
-def compute_cost(AL: np.ndarray, Y: np.ndarray) -> float:
-    """Cross-entropy ``-(1/m) sum(y log a + (1-y) log(1-a))`` as a plain float.
+def compute_cost(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """Cross-entropy ``-(1/m) sum(y log a + (1-y) log(1-a))`` as a 0-d array, as in lesson 1.
 
     ``0 log 0`` counts as 0, so a saturated prediction on the right side costs nothing instead
     of producing nan.
@@ -113,7 +113,7 @@ def compute_cost(AL: np.ndarray, Y: np.ndarray) -> float:
         negative = (
             np.where(Y == 0, np.log(1 - AL), 0.0) if np.any(AL == 1) else (1 - Y) * np.log(1 - AL)
         )
-    return float(np.squeeze(-1 / m * np.sum(positive + negative)))
+    return np.squeeze(-1 / m * np.sum(positive + negative))
 
 
 def linear_backward(
