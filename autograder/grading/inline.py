@@ -24,7 +24,7 @@ from autograder.grading.cases import judge_prepared, prepared_cases, run_in_proc
 from autograder.grading.feedback import render_hidden_test_failures
 from autograder.grading.results import CaseFailure
 from autograder.grading.schema import Outcome
-from autograder.sandbox.child import describe_error
+from support.compare import describe_crash
 
 
 def notebook_identity(assignment_id: str) -> str:
@@ -54,7 +54,7 @@ def run_hidden_tests(
         try:
             outcome = run_in_process(function, prepared, rerun=index == 0)
         except Exception as error:  # the student's code may raise anything
-            outcome = Outcome(error=describe_error(function_name, error))
+            outcome = Outcome(error=describe_crash(function_name, error))
         failure = judge_prepared(assignment_id, function_name, prepared, outcome)
         if failure is not None:
             failures.append(failure)

@@ -7,39 +7,14 @@ The verdict is data (:class:`~autograder.grading.results.CaseFailure`, or None f
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
 import numpy as np
 
-from autograder.grading.compare import compare, compare_outputs, label_of, pick
+from autograder.grading.compare import compare, compare_outputs, crash_hints, label_of, pick
 from autograder.grading.feedback import clip
 from autograder.grading.results import CaseFailure
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake, Outcome
-
-# Hints for crashes, matched against the error text: (pattern, hint).
-CRASH_HINTS = (
-    (r"NoneType", "a `= None` placeholder is probably still in your code"),
-    (
-        r"AssertionError.*assert \w+\.shape",
-        "an array does not have the shape the assert expects: check the order of its dimensions "
-        "(transposed?)",
-    ),
-    (r"KeyError: '[a-zA-Z]*0'", "layers are numbered 1 ... L: check the range of your loop"),
-    (r"KeyError: 'dA\d+'", 'the gradient keys are "dA" + str(l), "dW" + str(l), "db" + str(l)'),
-    (
-        r"not aligned|matmul: Input operand|could not be broadcast",
-        "the shapes do not fit: check the order of the product (np.dot(W, A)), transposes, "
-        "and keepdims",
-    ),
-    (r"MemoryError", "your function tried to use more memory than the grader allows"),
-    (r"File too large", "your function printed or wrote more than the grader allows"),
-)
-
-
-def crash_hints(error: str, extra: tuple[tuple[str, str], ...] = ()) -> list[str]:
-    """Hints for an error message: the function's own ``extra`` first, then :data:`CRASH_HINTS`."""
-    return [hint for pattern, hint in extra + CRASH_HINTS if re.search(pattern, error)]
 
 
 def _unchanged(before: Any, after: Any) -> bool:

@@ -17,7 +17,6 @@ import linecache
 import signal
 import socket
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -35,26 +34,11 @@ from autograder.sandbox.protocol import (
     SECOND_SEED,
     array_text,
 )
+from support.compare import describe_crash
 
 # CPU time left for the optional run with the student's own helpers (a looping helper must not
 # cost much: the points are already decided by then).
 OWN_HELPERS_CPU_SECONDS = 0.25
-MAX_ERROR_MESSAGE = 160
-
-
-def describe_error(function_name: str, error: BaseException) -> str:
-    """Name the exception and the student's line it came from (their cells only)."""
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if frame.filename.startswith("<cell") or frame.name == function_name
-    ]
-    where = f" at line `{frames[-1].line}`" if frames and frames[-1].line else ""
-    if isinstance(error, SystemExit):
-        return f"{function_name} tried to end the process (sys.exit / exit)"
-    lines = str(error).strip().splitlines()
-    message = lines[0][:MAX_ERROR_MESSAGE] if lines else ""
-    return f"{function_name} raised {type(error).__name__}: {message}{where}"
 
 
 def run_imports(source: str, namespace: dict) -> None:
@@ -116,7 +100,7 @@ def build_namespace(
             exec(compile_student_cell(name, source), namespace)
         except BaseException as raised:
             if name == graded:
-                error = f"running your cell failed: {describe_error(name, raised)}"
+                error = f"running your cell failed: {describe_crash(name, raised)}"
     return namespace, error
 
 
@@ -127,7 +111,7 @@ def call_case(function: Any, name: str, args: tuple, seed: int) -> dict:
     try:
         value = function(*args)
     except BaseException as error:
-        return {"error": describe_error(name, error)}
+        return {"error": describe_crash(name, error)}
     return {"value": value, "args_after": list(args)}
 
 

@@ -129,3 +129,11 @@ def test_a_failing_check_lists_problems_and_hints_like_the_grader():
     rendered = failure.value._render_traceback_()
     assert "failed 1 of 1 visible cases" in rendered[0]
     assert not any("File " in line or "checks.py" in line for line in rendered)
+
+
+def test_a_long_key_list_is_summarised_as_a_count() -> None:
+    got = {f"W{index}": 0.0 for index in range(1, 10_001)}
+    problems = engine.compare("parameters", got, {"W1": 0.0, "b1": 0.0})
+    assert problems[0] == "parameters is missing keys ['b1']"
+    assert problems[1].startswith("parameters has unexpected 9999 keys, e.g. ")
+    assert len(problems[1]) < 120

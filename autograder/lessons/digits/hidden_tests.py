@@ -55,7 +55,6 @@ from support.digits.fixtures import (
     compute_cost_zero_probability_test_case,
     forward_propagation_test_case,
     forward_propagation_three_layer_test_case,
-    labels_to_columns,
     neural_network_model_test_case,
     predict_test_case,
     softmax_large_scores_test_case,
@@ -77,6 +76,11 @@ ELEMENTWISE = {
     "relu": lambda Z: np.maximum(Z, 0),
     "softmax": lambda Z: scipy_softmax(Z, axis=-2),  # over the classes, stacked or not
 }
+
+
+def labels_to_columns(labels: list[int], classes: int) -> np.ndarray:
+    """One-hot columns for hidden cases (here, not in support/: it is one_hot_encoding's answer)."""
+    return np.eye(classes)[labels].T.copy()
 
 
 def _forward(X: np.ndarray, parameters: dict, activations: list[str]) -> np.ndarray:

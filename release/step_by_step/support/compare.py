@@ -78,6 +78,17 @@ def _differing_entries(got: np.ndarray, expected: np.ndarray, show_values: bool)
     return text + f"\n      expected {np.array2string(expected, precision=8)}"
 
 
+MAX_KEYS_SHOWN = 12  # a deep network's W and b keys are still listed in full
+
+
+def describe_keys(keys: list) -> str:
+    """A list of dictionary keys in words; a long one as a count and a few examples."""
+    if len(keys) <= MAX_KEYS_SHOWN:
+        return f"keys {keys}"
+    shown = ", ".join(repr(key)[:40] for key in keys[:3])
+    return f"{len(keys)} keys, e.g. {shown}, ..."
+
+
 def compare(
     label: str,
     got: Any,
@@ -98,9 +109,9 @@ def compare(
         extra = sorted(set(got) - set(expected), key=str)
         problems = []
         if missing:
-            problems.append(f"{label} is missing keys {missing}")
+            problems.append(f"{label} is missing {describe_keys(missing)}")
         if extra:
-            problems.append(f"{label} has unexpected keys {extra}")
+            problems.append(f"{label} has unexpected {describe_keys(extra)}")
         for key in expected:
             if key in got:
                 problems += compare(
