@@ -21,6 +21,7 @@ import json
 import math
 import os
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -196,12 +197,26 @@ def cell_source(cell: Any) -> str:
     return source if isinstance(source, str) else ""
 
 
+# CPython before 3.11.8 and 3.12.1 corrupts ast.parse's recursion guard when threads parse at
+# once ("SystemError: AST constructor recursion depth mismatch", gh-106905); the grader parses
+# submissions in its worker threads, so one parse at a time.
+_PARSING = threading.Lock()
+
+
+def parse_python(source: str) -> ast.Module | None:
+    """The syntax tree of a cell, or None when it does not parse (or is too deep to)."""
+    try:
+        with _PARSING:
+            return ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
 def import_statements(source: str) -> list[str]:
     """The top-level import statements of a code cell (magics and broken code are skipped)."""
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    try:
-        tree = ast.parse("\n".join(lines))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = parse_python("\n".join(lines))
+    if tree is None:
         return []
     nodes = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
     return [ast.unparse(node) for node in nodes]

@@ -10,10 +10,11 @@ import ast
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from autograder.course.notebooks import NotebookError
+from autograder.course.notebooks import NotebookError, parse_python
 from autograder.course.secret import course_secret
 from autograder.grading.cases import PreparedCase, prepared_cases
 from autograder.grading.reference import load_reference, reference_sources
@@ -21,14 +22,14 @@ from autograder.grading.schema import GradedFunction, load_hidden_tests
 from autograder.sandbox.protocol import FIRST_SEED, Limits
 
 
-def used_names(source: str) -> set[str]:
+@lru_cache(maxsize=4096)  # a submission asks for each of its cells' names many times over
+def used_names(source: str) -> frozenset[str]:
     """Names a cell uses (called, or passed on as values, as in ``{"softmax": softmax}``); the
     whole text's words if the cell does not parse."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return set(re.findall(r"\w+", source))
-    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    tree = parse_python(source)
+    if tree is None:
+        return frozenset(re.findall(r"\w+", source))
+    return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
 
 
 def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str]:
