@@ -5,10 +5,12 @@ numpy scalar is replaced by a reference to an entry of an array table (dtype, sh
 the arrays' raw bytes, back to back. Reading back (:func:`decode`) only accepts numeric dtypes and
 rebuilds arrays from those bytes: no pickle, no zip archive, so whatever a student's code returns,
 decoding it can only produce numbers, strings and containers. Anything else the student returns
-(a function, a class instance) arrives as :class:`Opaque`.
+(a function, a class instance) arrives as :class:`Opaque`. The two byte strings travel in one
+frame on a socket (``autograder.sandbox.channel``); nothing here reads or writes files.
 
 The writer may be hostile (student code runs where values are encoded), so decoding is bounded by
-what was received, not by what the skeleton claims: every array lies inside the raw bytes, no two
+what was received, not by what the skeleton claims: the skeleton and the raw bytes are refused
+past ``MAX_JSON_BYTES`` and ``MAX_DATA_BYTES``, every array lies inside the raw bytes, no two
 arrays share a byte and each is used once (decoded arrays never add up to more than ``len(raw)``),
 and the counts of arrays, values, dictionary entries and list items, the nesting, string lengths
 and integer digits are all capped. Every way a message can be wrong raises
@@ -19,10 +21,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import stat
 from itertools import islice, pairwise
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -53,7 +52,7 @@ class Opaque:
 
 
 class TransportError(ValueError):
-    """The stored data is not in the expected shape (truncated, tampered or too large)."""
+    """A received message is not in the expected shape (truncated, tampered or too large)."""
 
 
 # ------------------------------------------------------------------------------------- encoding
@@ -212,7 +211,7 @@ class _Table:
                 raise TransportError("bad array shape or offset")
             nbytes = math.prod(shape) * dtype.itemsize  # exact: Python integers do not wrap
             if offset < 0 or offset + nbytes > len(raw):
-                raise TransportError("array outside the data file")
+                raise TransportError("array outside the raw data")
             self.entries[key] = (dtype, tuple(shape), offset)
             if nbytes:
                 ranges.append((offset, offset + nbytes))
@@ -311,40 +310,3 @@ def decode(skeleton: bytes, raw: bytes) -> Any:
         raise
     except (ValueError, TypeError, OverflowError, MemoryError) as error:  # numpy refusing a shape
         raise TransportError(f"{type(error).__name__} while decoding") from None
-
-
-# ----------------------------------------------------------------------------------------- files
-
-
-def read_limited(path: Path, limit: int) -> bytes:
-    """Read at most ``limit`` bytes of a regular file, refusing links, pipes and devices.
-
-    Whoever wrote the file may have set a trap: a symlink to /dev/zero or a FIFO would otherwise
-    hang or flood the reader.
-    """
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as error:
-        raise TransportError(f"cannot open {path.name}: {error.strerror}") from error
-    if not stat.S_ISREG(os.fstat(fd).st_mode):  # before fdopen, which refuses a directory itself
-        os.close(fd)
-        raise TransportError(f"{path.name} is not a regular file")
-    with os.fdopen(fd, "rb") as handle:
-        return handle.read(limit)
-
-
-def save(path: Path, value: Any) -> None:
-    """Write ``value`` to ``<path>.bin`` and ``<path>.json`` (written last: it marks completion)."""
-    skeleton, raw = encode(value)
-    path.with_suffix(".bin").write_bytes(raw)
-    path.with_suffix(".json").write_bytes(skeleton)
-
-
-def load(path: Path) -> Any:
-    """Read a value written by :func:`save`; raise TransportError when it is missing or bad.
-
-    One byte more than each cap is read, so a file past a cap is refused, not cut.
-    """
-    skeleton = read_limited(path.with_suffix(".json"), MAX_JSON_BYTES + 1)
-    raw = read_limited(path.with_suffix(".bin"), MAX_DATA_BYTES + 1)
-    return decode(skeleton, raw)

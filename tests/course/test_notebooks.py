@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from autograder.course.notebooks import (
     read_notebook,
 )
 from autograder.course.paths import KIT
+from tests.helpers.fifo import without_blocking
 
 GRADED = {
     "cell_type": "code",
@@ -91,27 +90,6 @@ def test_a_device_is_refused_as_not_a_regular_file() -> None:
 def test_a_folder_is_refused_as_not_a_regular_file(tmp_path) -> None:
     (tmp_path / "a.ipynb").mkdir()
     assert "not a regular file" in refused(tmp_path / "a.ipynb")
-
-
-def without_blocking(fifo: Path, call: Callable[[], object]) -> object:
-    """What ``call`` returns or raises; fail, instead of hanging, if it blocks on ``fifo``."""
-    outcome: list = []
-
-    def run() -> None:
-        try:
-            outcome.append(call())
-        except Exception as error:
-            outcome.append(error)
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(timeout=10)
-    if thread.is_alive():  # open the writing end to release the reader, then fail
-        with open(fifo, "wb"):
-            pass
-        thread.join(timeout=10)
-        pytest.fail(f"blocked waiting for a writer on the FIFO {fifo.name}")
-    return outcome[0]
 
 
 def test_a_fifo_is_refused_at_once_instead_of_waiting_for_a_writer(tmp_path) -> None:
