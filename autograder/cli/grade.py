@@ -39,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument(
-        "--workers", type=int, default=None, help="parallel sandboxes (default: twice the cores)"
+        "--workers", type=int, default=None, help="parallel sandboxes (default: three per core)"
     )
     parser.add_argument(
         "--results",
