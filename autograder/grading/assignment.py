@@ -9,14 +9,16 @@ from __future__ import annotations
 import ast
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from autograder.course.notebooks import NotebookError, parse_python
 from autograder.course.secret import course_secret
-from autograder.grading.cases import PreparedCase, prepared_cases
+from autograder.grading.cases import GLOBAL_RANDOM_LOCK, PreparedCase, prepared_cases
 from autograder.grading.reference import load_reference, reference_sources
 from autograder.grading.schema import GradedFunction, load_hidden_tests
 from autograder.sandbox.protocol import FIRST_SEED, Limits
@@ -46,22 +48,50 @@ def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str
 
 
 # CPU limit = floor + factor x the reference's own time on the same cases (the child also builds
-# its namespace and runs case 0 twice); wall = factor x CPU + margin (helper calls, a busy machine).
-# A function that calls the kit's helpers pays a round trip per call (encoding in the child, the
-# helper server), about ten times what the reference pays for the same small call.
-CPU_FLOOR, CPU_FACTOR, HELPER_CALLS_FACTOR = 0.15, 25.0, 10.0
-WALL_FACTOR, WALL_MARGIN = 2.0, 0.1
+# its namespace and runs case 0 twice) + a share per call of the kit's helpers (a round trip:
+# encoding in the child, the helper server); wall = factor x CPU + margin + a share per call
+# (the grader relays each call; a busy machine). The hidden test's own limits stay the ceiling.
+CPU_FLOOR, CPU_FACTOR, CPU_PER_CALL = 0.15, 25.0, 0.002
+WALL_FACTOR, WALL_MARGIN, WALL_PER_CALL = 2.0, 0.1, 0.02
+CALLS_FACTOR = 2  # case 0 runs twice, and a student's loop may call a helper more often
 
 
-def _reference_seconds(assignment_id: str, name: str, secret: bytes) -> float:
-    """CPU time of the reference on ``name``'s cases, as the sandbox will run them."""
+@dataclass(frozen=True)
+class ReferenceRun:
+    """What the reference costs on a function's cases: CPU seconds, calls of the kit's helpers."""
+
+    seconds: float
+    helper_calls: int
+
+
+def _reference_run(
+    assignment_id: str, name: str, helpers: list[str], secret: bytes
+) -> ReferenceRun:
+    """Run the reference on ``name``'s cases as the sandbox will, counting its helper calls."""
     reference = getattr(load_reference(assignment_id), name)
     cases = prepared_cases(assignment_id, name, "", secret)
-    start = time.process_time()
-    for prepared in cases:
-        np.random.seed(FIRST_SEED)
-        reference(*prepared.fresh_args())
-    return time.process_time() - start
+    namespace = reference.__globals__  # where the reference looks its helpers up
+    calls = [0]
+
+    def counting(function: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            calls[0] += 1
+            return function(*args, **kwargs)
+
+        return counted
+
+    originals = {helper: namespace[helper] for helper in helpers if helper in namespace}
+    with GLOBAL_RANDOM_LOCK:
+        namespace.update({helper: counting(function) for helper, function in originals.items()})
+        try:
+            start = time.process_time()
+            for prepared in cases:
+                np.random.seed(FIRST_SEED)
+                reference(*prepared.fresh_args())
+            seconds = time.process_time() - start
+        finally:
+            namespace.update(originals)
+    return ReferenceRun(seconds, calls[0])
 
 
 @dataclass
@@ -77,8 +107,8 @@ class Assignment:
     # The kit's helpers each function may call from the sandbox: its callees in the reference,
     # transitively (run by the helper server, never in the child).
     kit_helpers: dict[str, list[str]]
-    # CPU seconds the reference takes on each function's cases (its fixed draw), measured here.
-    reference_seconds: dict[str, float]
+    # What the reference costs on each function's cases (their fixed draw), measured here.
+    reference_runs: dict[str, ReferenceRun]
 
     @classmethod
     def load(cls, assignment_id: str) -> Assignment:
@@ -90,8 +120,10 @@ class Assignment:
         secret = course_secret()
         names = list(specs)
         kit_helpers = {name: helpers_of(name, references, names) for name in names}
-        seconds = {name: _reference_seconds(assignment_id, name, secret) for name in names}
-        return cls(assignment_id, specs, imports, references, points, secret, kit_helpers, seconds)
+        runs = {
+            name: _reference_run(assignment_id, name, kit_helpers[name], secret) for name in names
+        }
+        return cls(assignment_id, specs, imports, references, points, secret, kit_helpers, runs)
 
     def cases_for(self, name: str, identity: str) -> tuple[PreparedCase, ...]:
         """``name``'s cases for the submission ``identity`` (cached for a few submissions)."""
@@ -109,12 +141,10 @@ class Assignment:
         vectorised numpy) and still passes; a looping one is stopped after a fraction of a second
         instead of the hidden test's generous ceiling (``cpu_seconds``, ``wall_seconds``).
         """
-        spec = self.specs[name]
-        seconds = self.reference_seconds[name]
-        if self.kit_helpers[name]:
-            seconds *= HELPER_CALLS_FACTOR
-        cpu = min(spec.cpu_seconds, CPU_FLOOR + CPU_FACTOR * seconds)
-        wall = min(spec.wall_seconds, WALL_FACTOR * cpu + WALL_MARGIN)
+        spec, run = self.specs[name], self.reference_runs[name]
+        calls = CALLS_FACTOR * run.helper_calls
+        cpu = min(spec.cpu_seconds, CPU_FLOOR + CPU_FACTOR * run.seconds + CPU_PER_CALL * calls)
+        wall = min(spec.wall_seconds, WALL_FACTOR * cpu + WALL_MARGIN + WALL_PER_CALL * calls)
         return Limits(round(cpu, 3), round(wall, 3), spec.memory_mb)
 
     def points_of(self, name: str) -> float:

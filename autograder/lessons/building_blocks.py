@@ -4,10 +4,12 @@ and the drawing of per-submission arguments from a ``numpy.random.Generator``.""
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
+
+from support.compare import SPECIFIC_CRASH_HINTS
 
 
 def spec_values(outputs: Mapping[str, Any]) -> dict[tuple, Any]:
@@ -119,3 +121,52 @@ def memoized_by_arguments(
         return results[key]
 
     return cached
+
+
+# ------------------------------------------------------------------- hints shared by the lessons
+
+# The same words as the crash hint of a failed `assert db.shape == b.shape` (one wording).
+DB_KEEPDIMS_HINT = next(hint for pattern, hint in SPECIFIC_CRASH_HINTS if "assert db" in pattern)
+
+
+def lost_keepdims(pairs: Iterable[tuple[Any, tuple[int, ...]]]) -> bool:
+    """Whether some ``db`` came back squeezed: fewer than two axes (or a bare number) holding
+    exactly the entries of the column ``b`` it should match."""
+    return any(
+        len(shape) == 2
+        and shape[1] == 1
+        and np.ndim(db) < 2
+        and np.size(db) == shape[0]
+        and isinstance(db, np.ndarray | np.generic | float | int)
+        for db, shape in pairs
+    )
+
+
+def grads_lost_keepdims(_ref: object, args: tuple, got: object) -> bool:
+    """``lost_keepdims`` for a grads dictionary: each "db" + str(l) against b of caches[l - 1].
+
+    The caches are the third argument, each ``((A_prev, W, b), Z)`` as both lessons build them.
+    """
+    caches = args[2]
+    return isinstance(got, dict) and lost_keepdims(
+        (got[f"db{l}"], np.shape(cache[0][2]))
+        for l, cache in enumerate(caches, start=1)
+        if f"db{l}" in got
+    )
+
+
+def parameters_only_hint(outputs: tuple[str, ...], older_versions: bool = True) -> str:
+    """The hint for a model that returned only its parameters dictionary."""
+    wanted = ", ".join(outputs)
+    text = f"return the tuple ({wanted}), not only the parameters dictionary"
+    if older_versions:
+        text += (
+            ": that is this kit's convention; older versions of the course returned only "
+            "parameters, and the cost list is part of the answer here"
+        )
+    return text
+
+
+def returned_only_parameters(_ref: object, _args: tuple, got: object) -> bool:
+    """Whether a model returned a bare dictionary where a tuple starting with it was expected."""
+    return isinstance(got, dict)

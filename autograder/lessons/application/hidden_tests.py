@@ -18,7 +18,12 @@ from types import SimpleNamespace
 import numpy as np
 
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake
-from autograder.lessons.building_blocks import binary_labels, distinct_widths
+from autograder.lessons.building_blocks import (
+    binary_labels,
+    distinct_widths,
+    parameters_only_hint,
+    returned_only_parameters,
+)
 from support.application import utils as helpers
 
 # The solved notebook's functions by name, as mistake recipes receive them.
@@ -170,6 +175,7 @@ def _common_mistakes(name: str) -> tuple[Mistake, ...]:
             output=_trained_with_rate(name, 0.0075),
         ),
         Mistake(EVERY_ITERATION_HINT, test=_records_every_iteration),
+        Mistake(parameters_only_hint(("parameters", "costs")), test=returned_only_parameters),
     )
 
 

@@ -26,6 +26,9 @@ _FIXED_RATE = (
     ),
 )
 _FIXED_RATE_HINT = "pass the learning_rate argument to update_parameters, not a fixed 0.0075"
+# Older versions of the course's models returned only the parameters.
+_PARAMETERS_ONLY = (("    return parameters, costs", "    return parameters"),)
+_PARAMETERS_ONLY_HINT = "older versions of the course returned only parameters"
 
 # Lesson 1's initialiser typed into the lesson-2 model instead of calling this lesson's helper.
 _LESSON_ONE_INITIALISER = """np.random.seed(3)
@@ -67,6 +70,12 @@ MUTATIONS: tuple[Mutation, ...] = (
     ),
     Mutation("two_layer_fixed_learning_rate", "two_layer_model", _FIXED_RATE, _FIXED_RATE_HINT),
     Mutation(
+        "two_layer_returns_parameters_only",
+        "two_layer_model",
+        _PARAMETERS_ONLY,
+        _PARAMETERS_ONLY_HINT,
+    ),
+    Mutation(
         "deep_lesson_one_initialiser",
         "L_layer_model",
         (("parameters = initialize_parameters_deep(layers_dims)", _LESSON_ONE_INITIALISER),),
@@ -86,6 +95,9 @@ MUTATIONS: tuple[Mutation, ...] = (
         _NOT_ASSIGNED_HINT,
     ),
     Mutation("deep_fixed_learning_rate", "L_layer_model", _FIXED_RATE, _FIXED_RATE_HINT),
+    Mutation(
+        "deep_returns_parameters_only", "L_layer_model", _PARAMETERS_ONLY, _PARAMETERS_ONLY_HINT
+    ),
 )
 
 BY_SLUG = {mutation.slug: mutation for mutation in MUTATIONS}

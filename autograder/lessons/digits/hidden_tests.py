@@ -27,8 +27,12 @@ from scipy.special import softmax as scipy_softmax
 
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake
 from autograder.lessons.building_blocks import (
+    DB_KEEPDIMS_HINT,
     distinct_widths,
+    grads_lost_keepdims,
     more_examples_than,
+    parameters_only_hint,
+    returned_only_parameters,
     spec_values,
     stacked_numerical_gradient,
     wrong_update,
@@ -417,11 +421,14 @@ def _dA_prev_over_m(
     return {key: value / m ** (layers - int(key[2:])) for key, value in grads.items()}
 
 
-def _shifted_keys(
-    ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list, activations: list[str]
-) -> dict:
-    grads = ref.backward_propagation(AL, Y, caches, activations)
-    return {(f"dA{int(k[2:]) + 1}" if k.startswith("dA") else k): v for k, v in grads.items()}
+def _shifted_keys(_ref: Reference, args: tuple, got: object) -> bool:
+    """Whether the dA keys run "dA2" ... "dAL" (one too high) instead of "dA1" ... "dA(L-1)".
+
+    Decided by the key names alone, so the hint stays when the values are wrong too.
+    """
+    L = len(args[2])
+    keys = {key for key in got if isinstance(key, str) and key.startswith("dA")}
+    return L > 1 and keys == {f"dA{l}" for l in range(2, L + 1)}
 
 
 def _has_da0(_ref: Reference, _args: tuple, got: object) -> bool:
@@ -446,13 +453,14 @@ BACKWARD_MISTAKES = (
     Mistake(
         'grads["dA" + str(l)] is the gradient with respect to A[l]: layer l\'s dA_prev goes under '
         '"dA" + str(l - 1)',
-        output=_shifted_keys,
+        test=_shifted_keys,
     ),
     Mistake(
         "no dA0: the gradient with respect to the input pixels is never used, so compute dA_prev "
         "only for l > 1",
         test=_has_da0,
     ),
+    Mistake(DB_KEEPDIMS_HINT, test=grads_lost_keepdims),
 )
 
 
@@ -519,6 +527,10 @@ MODEL_MISTAKES = (
     Mistake(
         "the cost never changes: assign the result of update_parameters back to parameters",
         test=_costs_flat,
+    ),
+    Mistake(
+        parameters_only_hint(("parameters", "costs", "accuracies"), older_versions=False),
+        test=returned_only_parameters,
     ),
 )
 

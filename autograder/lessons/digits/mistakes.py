@@ -134,10 +134,22 @@ MUTATIONS: tuple[Mutation, ...] = (
         "dA_prev = W.T dZ has no 1/m; only dW and db do",
     ),
     Mutation(
+        "backward_db_keepdims_lost",
+        "backward_propagation",
+        (("db = np.sum(dZ, axis=1, keepdims=True) / m", "db = np.sum(dZ, axis=1) / m"),),
+        "db must keep the column shape of b, (n, 1)",
+    ),
+    Mutation(
         "backward_dA_keys_shifted",
         "backward_propagation",
         (('grads["dA" + str(l - 1)]', 'grads["dA" + str(l)]'),),
         'layer l\'s dA_prev goes under "dA" + str(l - 1)',
+    ),
+    Mutation(
+        "backward_dA_keys_shifted_and_dZ_sign",
+        "backward_propagation",
+        (('grads["dA" + str(l - 1)]', 'grads["dA" + str(l)]'), ("dZ = AL - Y", "dZ = Y - AL")),
+        "the output layer's gradient is dZ = AL - Y (not Y - AL)",
     ),
     Mutation(
         "update_plus_sign",
@@ -180,6 +192,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "neural_network_model",
         (("parameters = update_parameters(", "new_parameters = update_parameters("),),
         "the cost never changes: assign the result of update_parameters back to parameters",
+    ),
+    Mutation(
+        "model_returns_parameters_only",
+        "neural_network_model",
+        (("    return parameters, costs, accuracies", "    return parameters"),),
+        "return the tuple (parameters, costs, accuracies)",
     ),
 )
 

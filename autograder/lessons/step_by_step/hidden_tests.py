@@ -26,8 +26,11 @@ import numpy as np
 
 from autograder.grading.schema import GradedFunction, HiddenCase, Mistake
 from autograder.lessons.building_blocks import (
+    DB_KEEPDIMS_HINT,
     binary_labels,
     distinct_widths,
+    grads_lost_keepdims,
+    lost_keepdims,
     memoized_by_arguments,
     more_examples_than,
     normal,
@@ -442,7 +445,14 @@ LINEAR_BACKWARD_MISTAKES = (
         ),
     ),
     Mistake("db sums dZ over the examples: axis=1 with keepdims=True", test=_db_over_wrong_axis),
+    Mistake(DB_KEEPDIMS_HINT, test=lambda _ref, args, got: _db_squeezed(args, got)),
 )
+
+
+def _db_squeezed(args: tuple, got: tuple) -> bool:
+    """Whether the db of (dA_prev, dW, db) lost the column shape of the layer's b."""
+    cache = args[1][0] if len(args) == 3 else args[1]  # linear_activation_backward: (lin, Z)
+    return lost_keepdims([(got[2], np.shape(cache[2]))])
 
 
 def _backward_with(activation_of: Callable[[str], str]) -> Callable:
@@ -463,15 +473,36 @@ LINEAR_ACTIVATION_BACKWARD_MISTAKES = (
         "first turn dA into dZ with the activation's backward (relu_backward or sigmoid_backward)",
         output=lambda ref, dA, cache, _activation: ref.linear_backward(dA, cache[0]),
     ),
+    Mistake(DB_KEEPDIMS_HINT, test=lambda _ref, args, got: _db_squeezed(args, got)),
 )
 
 
-def _shifted_keys(ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
-    grads = ref.L_model_backward(AL, Y, caches)
-    return {
-        (f"dA{int(key[2:]) + 1}" if key.startswith("dA") else key): value
-        for key, value in grads.items()
-    }
+def _shifted_keys(_ref: Reference, args: tuple, got: object) -> bool:
+    """Whether the dA keys run "dA1" ... "dAL" (one too high) instead of "dA0" ... "dA(L-1)".
+
+    Decided by the key names alone, so the hint stays when the values are wrong too.
+    """
+    L = len(args[2])
+    keys = {key for key in got if isinstance(key, str) and key.startswith("dA")}
+    return keys == {f"dA{l}" for l in range(1, L + 1)}
+
+
+def _dAL_to_every_layer(ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
+    """The loop passes dAL (the output's gradient) to every hidden layer, not dA of layer l."""
+    Y = Y.reshape(AL.shape)
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    L = len(caches)
+    grads = {}
+    dA_prev, grads[f"dW{L}"], grads[f"db{L}"] = ref.linear_activation_backward(
+        dAL, caches[L - 1], "sigmoid"
+    )
+    grads[f"dA{L - 1}"] = dA_prev
+    for l in reversed(range(1, L)):
+        dA_prev, grads[f"dW{l}"], grads[f"db{l}"] = ref.linear_activation_backward(
+            dAL, caches[l - 1], "relu"
+        )
+        grads[f"dA{l - 1}"] = dA_prev
+    return grads
 
 
 def _all_sigmoid(ref: Reference, AL: np.ndarray, Y: np.ndarray, caches: list) -> dict:
@@ -495,8 +526,14 @@ L_MODEL_BACKWARD_MISTAKES = (
         'grads["dA" + str(l)] is the gradient with respect to A[l], so "dA0" is the one with '
         'respect to X; storing layer l\'s dA_prev under "dA" + str(l + 1) is off by one '
         "(SPEC erratum 1)",
-        output=_shifted_keys,
+        test=_shifted_keys,
     ),
+    Mistake(
+        'each hidden layer l takes the gradient of its own output, grads["dA" + str(l)] (what '
+        "layer l + 1 just computed), not dAL: dAL belongs to the output layer L only",
+        output=_dAL_to_every_layer,
+    ),
+    Mistake(DB_KEEPDIMS_HINT, test=grads_lost_keepdims),
     Mistake(
         "the hidden layers are RELU layers: use 'relu' (relu_backward) inside the loop and "
         "'sigmoid' only for layer L (SPEC erratum 7)",
@@ -771,13 +808,6 @@ FUNCTIONS: dict[str, GradedFunction] = {
             ),
         ),
         mistakes=LINEAR_BACKWARD_MISTAKES,
-        crash_hints=(
-            (
-                r"assert db\.shape",
-                "db must have the shape of b, (n, 1): sum dZ over the examples with axis=1 "
-                "and keepdims=True",
-            ),
-        ),
     ),
     "linear_activation_backward": GradedFunction(
         outputs=("dA_prev", "dW", "db"),

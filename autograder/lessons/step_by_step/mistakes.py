@@ -129,6 +129,17 @@ MUTATIONS: tuple[Mutation, ...] = (
         "keepdims=True",
     ),
     Mutation(
+        "backward_db_squeezed",
+        "linear_backward",
+        (
+            (
+                "db = np.sum(dZ, axis=1, keepdims=True) / m",
+                "db = np.squeeze(np.sum(dZ, axis=1)) / m",
+            ),
+        ),
+        "db must keep the column shape of b",
+    ),
+    Mutation(
         "backward_dA_prev_over_m",
         "linear_backward",
         (("dA_prev = np.dot(W.T, dZ)", "dA_prev = np.dot(W.T, dZ) / m"),),
@@ -173,6 +184,23 @@ MUTATIONS: tuple[Mutation, ...] = (
                 "dAL = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))",
                 "dAL = np.divide(Y, AL) - np.divide(1 - Y, 1 - AL)",
             ),
+        ),
+        "check its sign",
+    ),
+    Mutation(
+        "model_backward_dAL_to_every_layer",
+        "L_model_backward",
+        (('(grads["dA" + str(l)], caches', "(dAL, caches"),),
+        "not dAL: dAL belongs to the output layer L only",
+    ),
+    Mutation(
+        "model_backward_dA_keys_shifted_and_dAL_sign",
+        "L_model_backward",
+        (
+            ('grads["dA" + str(L - 1)] = dA_prev', 'grads["dA" + str(L)] = dA_prev'),
+            ('(grads["dA" + str(l)], caches', '(grads["dA" + str(l + 1)], caches'),
+            ('grads["dA" + str(l - 1)] = dA_prev', 'grads["dA" + str(l)] = dA_prev'),
+            ("dAL = -(np.divide(Y, AL)", "dAL = (np.divide(Y, AL)"),
         ),
         "check its sign",
     ),

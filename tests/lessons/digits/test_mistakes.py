@@ -18,8 +18,8 @@ SECRET = b"lesson three's catalogue, its own secret"
 IDENTITIES = ("", "alice", "2024-bob.ipynb")
 
 
-def test_the_catalogue_has_at_least_ten_mistakes_covering_every_function():
-    assert len(MUTATIONS) >= 10
+def test_the_catalogue_has_at_least_15_mistakes_covering_every_function():
+    assert len(MUTATIONS) >= 15
     assert {m.function for m in MUTATIONS} == set(NAMES)
     assert sorted(BY_SLUG) == sorted(m.slug for m in MUTATIONS)
 

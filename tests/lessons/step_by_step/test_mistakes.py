@@ -36,8 +36,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return grade_catalogue(tmp_path_factory.mktemp("wrong"), "step_by_step", MUTATIONS)
 
 
-def test_there_are_at_least_25_realistic_mistakes_covering_every_function(graded: dict) -> None:
-    assert len(MUTATIONS) >= 25
+def test_there_are_at_least_35_realistic_mistakes_covering_every_function(graded: dict) -> None:
+    assert len(MUTATIONS) >= 35
     assert {m.function for m in MUTATIONS} == set(graded["solved"])
 
 
