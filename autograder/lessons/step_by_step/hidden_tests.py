@@ -858,6 +858,14 @@ FUNCTIONS: dict[str, GradedFunction] = {
             ),
         ),
         mistakes=L_MODEL_BACKWARD_MISTAKES,
+        crash_hints=(
+            (
+                r"linear_activation_backward\(\s*grads\[\s*[\"']dA[\"']\s*\+\s*str\(\s*L\s*-\s*1\s*\)",
+                'in the loop, layer l\'s backward step takes grads["dA" + str(l)], the gradient of '
+                'its own output: the output layer\'s gradient grads["dA" + str(L - 1)] is right '
+                "for layer L - 1 only",
+            ),
+        ),
     ),
     "update_parameters": GradedFunction(
         outputs="parameters",

@@ -194,6 +194,12 @@ MUTATIONS: tuple[Mutation, ...] = (
         "not dAL: dAL belongs to the output layer L only",
     ),
     Mutation(
+        "model_backward_output_gradient_to_every_layer",
+        "L_model_backward",
+        (('(grads["dA" + str(l)], caches', '(grads["dA" + str(L - 1)], caches'),),
+        "the output layer's gradient",
+    ),
+    Mutation(
         "model_backward_dA_keys_shifted_and_dAL_sign",
         "L_model_backward",
         (

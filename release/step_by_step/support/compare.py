@@ -262,13 +262,18 @@ SHAPE_ASSERT = re.compile(r"assert\s+(\w+)\.shape\s*==\s*(\w+)\.shape")
 
 
 def _own_frames(function_name: str, error: BaseException) -> list[traceback.FrameSummary]:
-    """The frames of the student's code: their function, and cells compiled from their text."""
+    """The frames of the student's code: their function, and cells compiled from their text
+    (not the kit's reference, which the in-process grading path compiles as ``<reference ...>``)."""
+    frames = traceback.extract_tb(error.__traceback__)
     return [
         frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if frame.name == function_name
-        or frame.filename.startswith("<")
-        or "ipykernel_" in frame.filename
+        for frame in frames
+        if (
+            frame.name == function_name
+            or frame.filename.startswith("<")
+            or "ipykernel_" in frame.filename
+        )
+        and not frame.filename.startswith("<reference")
     ]
 
 
