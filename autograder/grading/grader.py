@@ -1,11 +1,12 @@
 """Grading orchestration: submissions in, one sandboxed job per graded function, results out.
 
-For every graded function of every submission, the grader writes a job (the function's cell, the
-imports, the kit's reference code for the *other* graded functions, the hidden cases' arguments),
-runs it in a confined child (``autograder.sandbox``), reads back plain data and decides here,
-in the trusted process, whether each case passed. One broken, looping or hostile function costs
-only its own points. The pieces live elsewhere: the prepared assignment in ``assignment``, the
-job directory in ``jobs``, deciding a case in ``judge``, the result model in ``results``.
+Each submission gets one confined session (``autograder.sandbox``); each of its graded functions
+is a job there: the function's cell, the imports, the hidden cases' arguments drawn for this
+submission, and the names of the kit's helpers it may call, which run in a helper server
+(``kit_helpers``), never in the sandbox. What comes back is plain data, judged here, in the
+trusted process. One broken, looping or hostile function costs only its own points. The pieces
+live elsewhere: the prepared assignment in ``assignment``, the job message and reading what came
+back in ``jobs``, deciding a case in ``judge``, the result model in ``results``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The layers that confine one job's child, each a small step with a name, run after ``fork``.
+"""The layers that confine a submission's processes: small named steps, run after ``fork``.
 
 Why these parts: a job must start in a few milliseconds, so children are forked from a warm
 zygote (numpy already imported) instead of started afresh. Tools that confine by starting a new
@@ -65,7 +65,6 @@ HOW_TO_ENABLE = {
     "dies with its parent": "a Linux kernel (prctl PR_SET_PDEATHSIG)",
     "resource limits": "setrlimit for CPU, address space, file size and open files",
 }
-REQUIRED = tuple(HOW_TO_ENABLE)
 
 # System calls numpy code never needs and a sandbox escape or a channel between jobs would:
 # kernel keyrings, other processes' memory, kernel-level programs and tracing, new namespaces and

@@ -128,11 +128,6 @@ class Zygote:
             raise SandboxError("the sandbox could not start a session")
         return Session(self, ours)
 
-    def stop(self) -> None:
-        """Kill the current session's processes (a session that stopped answering)."""
-        self.control.sendall(b'{"stop": true}\n')
-        self._read()
-
     def close(self, wait: bool = True) -> None:
         """End the zygote: closing its socket makes it leave its loop."""
         if self.process.poll() is None:
@@ -247,7 +242,7 @@ class SandboxPool:
         missing = self.missing
         return {
             "isolated": not missing,
-            "layers": [layer for layer in LAYERS] if not missing else [],
+            "layers": [] if missing else list(LAYERS),
             "missing": missing,
             "memory_cgroup": any(zygote.hello.get("cgroup") for zygote in self._all),
         }

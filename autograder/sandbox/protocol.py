@@ -10,7 +10,8 @@ A job is a conversation over one Unix socket, made for that job and handed to th
 
 Every message is one frame of ``autograder.sandbox.channel``: a small JSON head saying what it is
 and a value as plain arrays and JSON (``autograder.sandbox.transport``). Between the grader and a
-zygote, one JSON line per request (:meth:`Limits.request`) and per answer (:class:`Ending`).
+zygote (a ``start`` line per submission) and a submission's session (a line per job, with the
+job's socket), JSON lines carry :meth:`Limits.request` and the answer (:class:`Ending`).
 """
 
 from __future__ import annotations

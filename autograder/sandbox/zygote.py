@@ -14,7 +14,7 @@ it forks a **job child** (its own session, resource limits, seccomp; then studen
 ``autograder.sandbox.child``), kills it at the wall-clock limit and answers how it ended
 (:class:`autograder.sandbox.protocol.Ending`). One namespace set per submission, one process per
 function: nothing is shared between submissions, and one function's crash or loop costs only its
-own points. A ``stop`` line kills the current submission's processes.
+own points. Starting a submission ends the previous one's processes, if any are left.
 
 The zygote never holds the kit's reference code, expected outputs or case inputs: it sees limits
 and sockets. Forking from a warm process keeps a job at a few milliseconds instead of the
@@ -411,8 +411,7 @@ def main() -> None:
             else:
                 for fd in fds:
                     os.close(fd)
-                factory.stop()
-                control.sendall(b'{"stopped": true}\n')
+                control.sendall(b'{"error": "a session needs a start line and one socket"}\n')
     finally:
         factory.close()
 
