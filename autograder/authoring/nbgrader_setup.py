@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from nbgrader.converters import GenerateAssignment
-from nbgrader.preprocessors import ClearSolutions
+from nbgrader.converters import Autograde, GenerateAssignment
+from nbgrader.preprocessors import ClearSolutions, Execute
 from traitlets.config import Config
 
 from autograder.authoring.placeholders import CodeHerePlaceholders
+from autograder.authoring.release_files import ReleaseFiles
 from autograder.course.markers import HIDDEN_TESTS_BEGIN, HIDDEN_TESTS_END
 from autograder.course.paths import KIT, CoursePaths
 
@@ -51,11 +52,22 @@ class ClearNotebookState(Preprocessor):
 
 
 def generate_assignment_preprocessors() -> list[type]:
-    """nbgrader's own release pipeline with its ``ClearSolutions`` step swapped for ours, and
-    the run's leftovers cleared at the end."""
+    """nbgrader's own release pipeline with its ``ClearSolutions`` step swapped for ours, the
+    run's leftovers cleared, and the support modules and requirements.txt added to the release."""
     defaults = GenerateAssignment.class_traits()["preprocessors"].default()
     steps = [CodeHerePlaceholders if step is ClearSolutions else step for step in defaults]
-    return [*steps, ClearNotebookState]
+    return [*steps, ClearNotebookState, ReleaseFiles]
+
+
+def autograde_preprocessors() -> list[type]:
+    """nbgrader's autograde pipeline with the kernel (``Execute``) swapped for the sandbox."""
+    # Imported here: the grader is only needed where a course autogrades, not to release.
+    from autograder.grading.nbgrader_autograde import SandboxedGrading
+
+    defaults = Autograde.class_traits()["autograde_preprocessors"].default()
+    if Execute not in defaults:
+        raise RuntimeError("nbgrader's autograde pipeline has no Execute step to replace")
+    return [SandboxedGrading if step is Execute else step for step in defaults]
 
 
 def configure(config: Config, paths: CoursePaths = KIT, course_id: str = "dnnkit") -> Config:
@@ -67,6 +79,11 @@ def configure(config: Config, paths: CoursePaths = KIT, course_id: str = "dnnkit
     config.CourseDirectory.ignore = list(IGNORED)
     # Solution blocks become `name = None` placeholders between the kept START/END markers.
     config.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
+    # Support modules and requirements.txt come out of nbgrader's own pipeline, so
+    # `nbgrader generate_assignment --force` and formgrader's Generate keep them.
+    config.ReleaseFiles.course_root = str(paths.root)
+    # Autograde grades in the kit's sandbox instead of running the notebook in a kernel.
+    config.Autograde.autograde_preprocessors = autograde_preprocessors()
     # ClearHiddenTests removes everything between these delimiters from the release.
     config.ClearHiddenTests.begin_test_delimeter = HIDDEN_TESTS_BEGIN
     config.ClearHiddenTests.end_test_delimeter = HIDDEN_TESTS_END

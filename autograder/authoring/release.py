@@ -1,13 +1,20 @@
 """``dnnkit release``: build every student release from the solved notebooks, or fail loudly.
 
 Each assignment goes through nbgrader's own ``generate_assignment`` with the kit's
-``nbgrader_config.py``; then the ``support`` modules its notebook imports (and what they import in
-turn) are copied beside it, so the release folder runs on its own. The result is verified before
-the command reports success: a release that lost its markers or kept a hidden test is an error.
+``nbgrader_config.py``, whose last step adds the ``support`` modules the notebook imports and
+``requirements.txt`` (``authoring.release_files``), so the release folder runs on its own. With a
+gradebook, the assignment, its notebooks and grade cells are registered as nbgrader's own
+``generate_assignment`` registers them, ready for ``nbgrader autograde``. The result is verified
+before the command reports success: a release that lost its markers or kept a hidden test is an
+error.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -15,12 +22,6 @@ from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config import Config, PyFileConfigLoader
 
-from autograder.authoring.support_files import (
-    SupportError,
-    copy_support,
-    release_requirements,
-    write_requirements,
-)
 from autograder.course.markers import (
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -63,14 +64,33 @@ def verify_release(notebook: Path) -> None:
         raise ReleaseError(f"{notebook}: " + "; ".join(problems))
 
 
-def generate(assignment: str, course: CoursePaths, output: Path, config: Config) -> Path:
-    """Run nbgrader's generate_assignment for one assignment into ``output/assignment``."""
+@contextmanager
+def environment_tools() -> Iterator[None]:
+    """This environment's commands first on PATH: a new gradebook runs ``alembic`` by name, and
+    ``.venv/bin/dnnkit`` is often run without the environment activated."""
+    before = os.environ.get("PATH", "")
+    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), before])
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = before
+
+
+def generate(
+    assignment: str, course: CoursePaths, output: Path, config: Config, gradebook: str | None
+) -> Path:
+    """Run nbgrader's generate_assignment for one assignment into ``output/assignment``,
+    registering it in the ``gradebook`` database (a SQLAlchemy URL), if one is given."""
     config.CourseDirectory.root = str(course.root)
     config.CourseDirectory.release_directory = str(output)
-    config.GenerateAssignment.no_database = True  # the release is a file; no gradebook needed
-    config.SaveCells.enabled = False
+    if gradebook is None:
+        config.GenerateAssignment.no_database = True
+        config.SaveCells.enabled = False
+    else:
+        config.CourseDirectory.db_url = gradebook
     api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
-    result = api.generate_assignment(assignment, force=True, create=False)
+    with environment_tools():
+        result = api.generate_assignment(assignment, force=True, create=True)
     if not result["success"]:
         detail = "\n".join(filter(None, [result.get("log"), result.get("error")])) or "no details"
         raise ReleaseError(f"nbgrader generate_assignment failed for {assignment}:\n{detail}")
@@ -78,23 +98,27 @@ def generate(assignment: str, course: CoursePaths, output: Path, config: Config)
     notebooks = sorted(destination.glob("*.ipynb"))
     if not notebooks:
         raise ReleaseError(f"nbgrader produced no notebook in {destination}")
-    requirements: list[str] = []
     for notebook in notebooks:
         verify_release(notebook)
-        solved = course.source / assignment / notebook.name
-        try:
-            copy_support(course, solved, destination)
-            requirements += release_requirements(course, notebook)
-        except SupportError as error:
-            raise ReleaseError(str(error)) from error
-    write_requirements(destination, list(dict.fromkeys(requirements)))
     return destination
 
 
+def course_gradebook(course: CoursePaths) -> str:
+    """nbgrader's default gradebook of the course: ``gradebook.db`` at its root."""
+    return f"sqlite:///{(course.root / 'gradebook.db').resolve()}"
+
+
 def release(
-    assignments: list[str] | None = None, course: CoursePaths = KIT, output: Path | None = None
+    assignments: list[str] | None = None,
+    course: CoursePaths = KIT,
+    output: Path | None = None,
+    gradebook: str | None = None,
 ) -> list[Path]:
-    """Build the releases of ``assignments`` (default: all) under ``output`` (default: release/)."""
+    """Build the releases of ``assignments`` (default: all) under ``output`` (default: release/).
+
+    ``gradebook`` (a database URL, see :func:`course_gradebook`) also registers each assignment
+    there; None builds the files only.
+    """
     output = (output or course.release).resolve()
     known = course.assignment_ids()
     wanted = assignments or known
@@ -103,5 +127,5 @@ def release(
         raise ReleaseError(f"unknown assignment(s) {unknown}; known: {known}")
     built = []
     for assignment in wanted:
-        built.append(generate(assignment, course, output, load_config(course)))
+        built.append(generate(assignment, course, output, load_config(course), gradebook))
     return built

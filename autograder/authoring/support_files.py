@@ -1,12 +1,14 @@
 """What a release carries besides its notebook: the ``support`` modules it imports, and
 ``requirements.txt``, so the release folder runs on its own.
+
+Both are worked out from the assignment's solved notebooks with their hidden tests left out: what
+a finished solution imports is what a student's finished notebook will import.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import shutil
 import sys
 from importlib.metadata import packages_distributions, requires
 from pathlib import Path
@@ -14,7 +16,10 @@ from pathlib import Path
 import nbformat
 from IPython.core.inputtransformer2 import TransformerManager
 
+from autograder.course.markers import strip_hidden_tests
 from autograder.course.paths import SUPPORT_PACKAGE, CoursePaths
+
+REQUIREMENTS = "requirements.txt"
 
 
 class SupportError(RuntimeError):
@@ -41,10 +46,11 @@ def support_modules_imported(code: str) -> tuple[set[str], set[str]]:
 
 
 def notebook_code(path: Path) -> str:
-    """The notebook's code cells as plain Python (IPython magics translated)."""
+    """The notebook's code cells as plain Python (IPython magics translated), hidden tests left
+    out (they import the instructor's grader, which students never get)."""
     notebook = nbformat.read(path, as_version=4)
     transformer = TransformerManager()
-    cells = [c.source for c in notebook.cells if c.cell_type == "code"]
+    cells = [strip_hidden_tests(c.source) for c in notebook.cells if c.cell_type == "code"]
     return "\n".join(transformer.transform_cell(source) for source in cells)
 
 
@@ -79,17 +85,6 @@ def support_closure(package: Path, code: str) -> list[Path]:
     return sorted(needed)
 
 
-def copy_support(course: CoursePaths, notebook: Path, destination: Path) -> list[Path]:
-    """Copy the support modules the notebook needs into ``destination/support``."""
-    copied = []
-    for path in support_closure(course.support, notebook_code(notebook)):
-        target = destination / path.relative_to(course.root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-        copied.append(target)
-    return copied
-
-
 # What every release needs besides its imports: the environment a student opens it in, and the
 # widgets that draw the progress bars (tqdm.auto falls back to text fragments without them).
 ENVIRONMENT = ("jupyterlab", "ipywidgets")
@@ -118,31 +113,33 @@ def third_party_imports(code: str) -> set[str]:
     return names - set(sys.stdlib_module_names) - {SUPPORT_PACKAGE, "__future__"}
 
 
-def release_requirements(course: CoursePaths, notebook: Path) -> list[str]:
-    """The student extra's lines for what the notebook and its support files import, plus
+def release_requirements(code: str, files: list[Path]) -> list[str]:
+    """The student extra's lines for what ``code`` and its support ``files`` import, plus
     :data:`ENVIRONMENT`; an import that the extra does not declare is an error."""
-    code = notebook_code(notebook)
-    files = support_closure(course.support, code)
     imported = third_party_imports("\n".join([code, *(path.read_text() for path in files)]))
     distributions = packages_distributions()
     wanted = {requirement_name(name) for name in ENVIRONMENT}
     for module in sorted(imported):
         found = distributions.get(module)
         if not found:
-            raise SupportError(f"{notebook.name} imports {module}, which no installed package has")
+            raise SupportError(f"the notebook imports {module}, which no installed package has")
         wanted.add(requirement_name(found[0]))
     declared = {requirement_name(line): line for line in student_requirements()}
     undeclared = sorted(wanted - set(declared))
     if undeclared:
         raise SupportError(
-            f"{notebook.name} needs {undeclared}: add them to the student extra in pyproject.toml"
+            f"the notebook needs {undeclared}: add them to the student extra in pyproject.toml"
         )
     return [line for name, line in declared.items() if name in wanted]
 
 
-def write_requirements(destination: Path, requirements: list[str]) -> Path:
-    """Write ``requirements.txt`` for students, one requirement a line."""
-    path = destination / "requirements.txt"
+def release_files(course: CoursePaths, solved: list[Path]) -> dict[str, bytes]:
+    """Every file a release of the ``solved`` notebooks needs beside them, by relative path:
+    the support modules they import (transitively) and ``requirements.txt``."""
+    code = "\n".join(notebook_code(path) for path in solved)
+    modules = support_closure(course.support, code)
+    requirements = release_requirements(code, modules)
+    files = {path.relative_to(course.root).as_posix(): path.read_bytes() for path in modules}
     lines = ["# Install with: pip install -r requirements.txt", *requirements]
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    files[REQUIREMENTS] = ("\n".join(lines) + "\n").encode()
+    return files

@@ -1,23 +1,16 @@
-"""Hidden tests inside a notebook, for the nbgrader path (``nbgrader autograde``, formgrader).
+"""Hidden tests inside a notebook's own kernel: the solved notebook's locked test cells.
 
-The solved notebook's locked test cells call :func:`run_hidden_tests` between
-``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``. It runs the same hidden cases as
-``dnnkit grade`` but in the notebook's own kernel, where student code shares the process: fine for
-the instructor's notebook and honest students, not a defence against untrusted code (student code
-in that kernel can also read the course secret).
-
-Per-submission hidden cases need the submission's identity. Under ``nbgrader autograde`` the kernel
-knows it: nbgrader sets ``NBGRADER_EXECUTION=autograde`` and runs each notebook in
-``autograded/<student id>/<assignment id>/`` (checked with nbgrader 0.9), so the identity is that
-student id: ``dnnkit grade`` given the same id draws the same cases. Anywhere else (the instructor
-running the solved notebook, nbval, a test) the identity is the fixed "": one set of cases.
+The solved notebook's test cells call :func:`run_hidden_tests` between ``### BEGIN HIDDEN TESTS``
+and ``### END HIDDEN TESTS``, so running it (the instructor in JupyterLab, nbval in CI) checks the
+reference against the same hidden cases ``dnnkit grade`` uses, drawn for the fixed identity "".
+The function under test shares the kernel with the hidden tests: this is for trusted code only.
+Student notebooks never come here: under the kit's ``nbgrader_config.py``, ``nbgrader autograde``
+grades in the sandbox (``grading.nbgrader_autograde``) and executes no cell at all.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from autograder.grading.cases import judge_prepared, prepared_cases, run_in_process
@@ -27,27 +20,18 @@ from autograder.grading.schema import Outcome
 from support.compare import describe_crash
 
 
-def notebook_identity(assignment_id: str) -> str:
-    """The student id when ``nbgrader autograde`` runs this kernel, else the fixed identity ""."""
-    if os.environ.get("NBGRADER_EXECUTION") != "autograde":
-        return ""
-    folder = Path.cwd()
-    return folder.parent.name if folder.name == assignment_id else ""
-
-
 def run_hidden_tests(
     assignment_id: str,
     function_name: str,
     function: Callable[..., Any],
-    identity: str | None = None,
+    identity: str = "",
     secret: bytes | None = None,
 ) -> None:
     """Run every hidden case of one graded function; raise AssertionError listing the problems.
 
-    ``identity`` None means :func:`notebook_identity`; ``secret`` None the course's own.
+    ``identity`` chooses the drawn cases (a student id; "" the fixed set), ``secret`` None means
+    the course's own.
     """
-    if identity is None:
-        identity = notebook_identity(assignment_id)
     failures: list[CaseFailure] = []
     cases = prepared_cases(assignment_id, function_name, identity, secret)
     for index, prepared in enumerate(cases):

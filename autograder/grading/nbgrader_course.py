@@ -1,9 +1,10 @@
 """A throwaway nbgrader course, to grade submissions the nbgrader way (autograde, gradebook).
 
 Used by the grading benchmark and the tests of the nbgrader path: the solved notebook goes into
-``source/``, ``generate_assignment`` records it in a fresh gradebook, each submission goes to
-``submitted/<student>/<assignment>/``, and ``nbgrader autograde`` runs the hidden test cells
-(``autograder.grading.inline``) inside each student's kernel.
+``source/`` (a copy of the kit's ``support`` package at the root, as in a course cloned from the
+kit), ``dnnkit release`` records it in a fresh gradebook, each submission goes to
+``submitted/<student>/<assignment>/``, and ``nbgrader autograde`` grades them through the kit's
+configuration: in the sandbox (``autograder.grading.nbgrader_autograde``), no kernel started.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from autograder.course.paths import KIT
+from autograder.authoring.release import course_gradebook, release
+from autograder.course.paths import KIT, CoursePaths
 
 BIN = Path(sys.executable).parent
 CONFIG = """\
@@ -35,19 +37,23 @@ def nbgrader(root: Path, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def make_course(root: Path, assignment_id: str, submissions: dict[str, Path]) -> None:
-    """Create the course at ``root`` with one assignment and the given student submissions."""
-    (root / "nbgrader_config.py").write_text(CONFIG.format(root=str(root)))
+def make_course(
+    root: Path, assignment_id: str, submissions: dict[str, Path], settings: str = ""
+) -> None:
+    """Create the course at ``root`` with one assignment, released with ``dnnkit release``'s
+    code into a fresh gradebook, and the given student submissions.
+
+    ``settings`` are extra lines for its ``nbgrader_config.py`` (``c = get_config()`` is set).
+    """
+    config = CONFIG.format(root=str(root)) + (f"c = get_config()  # noqa: F821\n{settings}\n")
+    (root / "nbgrader_config.py").write_text(config)
+    # A course is a copy of the kit: releases carry modules of its support package.
+    shutil.copytree(KIT.support, root / "support", ignore=shutil.ignore_patterns("__pycache__"))
     source = root / "source" / assignment_id
     source.mkdir(parents=True)
     shutil.copy(KIT.solved_notebook(assignment_id), source)
-    for args in (
-        ("db", "assignment", "add", assignment_id),
-        ("generate_assignment", assignment_id),
-    ):
-        done = nbgrader(root, *args, "--force") if args[0] != "db" else nbgrader(root, *args)
-        if done.returncode != 0:
-            raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    course = CoursePaths(root)
+    release([assignment_id], course=course, gradebook=course_gradebook(course))
     for student, path in submissions.items():
         folder = root / "submitted" / student / assignment_id
         folder.mkdir(parents=True)
@@ -63,7 +69,7 @@ def scores(root: Path, assignment_id: str) -> dict[str, float]:
     """Each student's total score in the course's gradebook."""
     from nbgrader.api import Gradebook
 
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+    with Gradebook(course_gradebook(CoursePaths(root))) as gradebook:
         return {
             submission.student.id: submission.score
             for submission in gradebook.assignment_submissions(assignment_id)

@@ -19,7 +19,7 @@ from autograder.grading.cases import (
     case_seed,
     prepared_cases,
 )
-from autograder.grading.inline import notebook_identity, run_hidden_tests
+from autograder.grading.inline import run_hidden_tests
 from autograder.grading.schema import HiddenCase, load_hidden_tests
 
 SECRET = b"a secret only the tests know, 32+"
@@ -162,17 +162,6 @@ def test_run_hidden_tests_calls_the_function_on_that_identitys_cases(capsys) -> 
     assert "all hidden tests passed" in capsys.readouterr().out
     drawn = prepared_cases("step_by_step", "linear_forward", "grace", SECRET)
     assert all(any(identical(p.args, call) for call in seen) for p in drawn)
-
-
-def test_under_nbgrader_autograde_the_identity_is_the_student_folder(tmp_path, monkeypatch) -> None:
-    folder = tmp_path / "autograded" / "s1234" / "step_by_step"
-    folder.mkdir(parents=True)
-    monkeypatch.chdir(folder)
-    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    assert notebook_identity("step_by_step") == ""
-    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert notebook_identity("step_by_step") == "s1234"
-    assert notebook_identity("digits") == ""  # not an autograde folder of this assignment
 
 
 def test_cases_prepared_from_many_threads_equal_those_prepared_one_at_a_time() -> None:
