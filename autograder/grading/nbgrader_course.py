@@ -10,6 +10,7 @@ configuration: in the sandbox (``autograder.grading.nbgrader_autograde``), no ke
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from autograder.authoring.release import course_gradebook, release
 from autograder.course.paths import KIT, CoursePaths
 
 BIN = Path(sys.executable).parent
+SUBMITTED_AT = "2026-11-29 10:00:00.000000 UTC"
 CONFIG = """\
 from pathlib import Path
 
@@ -58,6 +60,10 @@ def make_course(
         folder = root / "submitted" / student / assignment_id
         folder.mkdir(parents=True)
         shutil.copy(path, folder / f"{assignment_id}.ipynb")
+        # As `nbgrader submit` and `collect` leave them: release_feedback names the feedback
+        # after both.
+        (folder / "timestamp.txt").write_text(SUBMITTED_AT)
+        (folder / "submission_secret.txt").write_text(secrets.token_hex(16))
 
 
 def autograde(root: Path, assignment_id: str) -> subprocess.CompletedProcess:

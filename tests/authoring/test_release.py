@@ -205,19 +205,24 @@ def fresh_release(tmp_path_factory) -> Path:
     return output
 
 
+def tree_differences(left: Path, right: Path) -> list[str]:
+    """Files present in only one of two folders, or different in both, by relative path."""
+    differences: list[str] = []
+
+    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
+        differences.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.diff_files)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right, ignore=["__pycache__", ".ipynb_checkpoints"]), "")
+    return differences
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_committed_release_matches_a_fresh_build(fresh_release: Path, assignment: str):
     committed, fresh = ROOT / "release" / assignment, fresh_release / assignment
     assert committed.is_dir(), f"release/{assignment} is missing: run `dnnkit release`"
-    comparison = filecmp.dircmp(committed, fresh, ignore=["__pycache__", ".ipynb_checkpoints"])
-    drift = []
-
-    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
-        drift.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.diff_files)
-        for name, sub in cmp.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(comparison, "")
+    drift = tree_differences(committed, fresh)
     assert not drift, f"release/{assignment} drifted from source/ in {drift}: run `dnnkit release`"
 
 

@@ -1,30 +1,167 @@
-"""The nbgrader path: `nbgrader autograde` runs the same hidden tests from the locked cells."""
+"""nbgrader's own loop on a course built from the kit: release, autograde, feedback, export.
+
+The course is made in a temporary folder the way an instructor makes one (``dnnkit release``
+registers the assignment in the gradebook), then nbgrader's commands run as nbgrader users type
+them. The kit's ``nbgrader_config.py`` must make ``autograde`` grade in the sandbox: the scores
+are the kit's, the test cells hold the kit's feedback, and no cell runs in a kernel.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
 from autograder.course.notebooks import points_per_function, read_notebook
 from autograder.course.paths import KIT
-from autograder.grading.nbgrader_course import autograde, make_course, scores
+from autograder.grading.grader import grade_paths
+from autograder.grading.nbgrader_course import autograde, make_course, nbgrader, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
-from tests.helpers.submissions import solved_submission, write
+from tests.helpers.submissions import solved_submission, with_cell, write
+
+ASSIGNMENT = "step_by_step"
+MISTAKE = BY_SLUG["cost_no_one_over_m"]
+LOOPING = (
+    "# GRADED FUNCTION: linear_forward\n"
+    "def linear_forward(A, W, b):\n    while True:\n        pass\n"
+)
 
 
-def test_nbgrader_autograde_scores_right_and_wrong_submissions(tmp_path) -> None:
+def escaping_cell(marker: Path) -> str:
+    """A graded cell whose top level writes ``marker``: possible in a kernel, not in the sandbox."""
+    return (
+        "# GRADED FUNCTION: initialize_parameters\n"
+        f"open({str(marker)!r}, 'w').write('student code ran on the grader')\n"
+        "def initialize_parameters(n_x, n_h, n_y):\n    return None\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory) -> dict:
+    """A course with four submissions, autograded once; what the tests look at."""
+    tmp = tmp_path_factory.mktemp("nbgrader_course")
+    markers = {"top_level": tmp / "top_level_ran", "graded_cell": tmp / "graded_cell_ran"}
     solved = solved_submission()
-    mistake = BY_SLUG["cost_no_one_over_m"]
-    submissions = {
-        "right": write(tmp_path, "right", solved),
-        "wrong": write(tmp_path, "wrong", mutate(solved, mistake)),
+    right = json.loads(json.dumps(solved))
+    # A plain code cell at the end: a kernel would run it, the sandbox never sees it.
+    right["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "execution_count": None,
+            "outputs": [],
+            "source": f"open({str(markers['top_level'])!r}, 'w').write('ran')",
+        }
+    )
+    notebooks = {
+        "right": right,
+        "wrong": mutate(solved, MISTAKE),
+        "looping": with_cell(solved, "linear_forward", LOOPING),
+        "escaping": with_cell(
+            solved, "initialize_parameters", escaping_cell(markers["graded_cell"])
+        ),
     }
-    course = tmp_path / "course"
-    course.mkdir()
-    make_course(course, "step_by_step", submissions)
-    done = autograde(course, "step_by_step")
-    assert done.returncode == 0, done.stderr[-2000:]
-    points = points_per_function(read_notebook(KIT.solved_notebook("step_by_step")))
-    total = sum(points.values())
-    assert scores(course, "step_by_step") == {
+    submissions = {name: write(tmp, name, notebook) for name, notebook in notebooks.items()}
+    root = tmp / "course"
+    root.mkdir()
+    make_course(root, ASSIGNMENT, submissions)
+    started = time.perf_counter()
+    done = autograde(root, ASSIGNMENT)
+    seconds = time.perf_counter() - started
+    assert done.returncode == 0, done.stderr[-3000:]
+    return {"root": root, "submissions": submissions, "markers": markers, "seconds": seconds}
+
+
+def points() -> dict[str, float]:
+    return points_per_function(read_notebook(KIT.solved_notebook(ASSIGNMENT)))
+
+
+def test_autograde_gives_the_kit_scores_one_function_at_a_time(course) -> None:
+    total = sum(points().values())
+    assert scores(course["root"], ASSIGNMENT) == {
         "right": total,
-        "wrong": total - points[mistake.function],
+        "wrong": total - points()[MISTAKE.function],
+        "looping": total - points()["linear_forward"],
+        "escaping": total - points()["initialize_parameters"],
     }
+
+
+def test_a_loop_costs_seconds_not_nbgrader_s_timeout(course) -> None:
+    # Under a kernel the loop would hold the notebook until nbgrader's 30 s cell timeout (and
+    # cascade); in the sandbox it costs its calibrated CPU limit. Generous bound for slow CI.
+    assert course["seconds"] < 60
+
+
+def test_no_student_code_runs_outside_the_sandbox(course) -> None:
+    assert not course["markers"]["top_level"].exists(), "a plain cell ran: a kernel was started"
+    assert not course["markers"]["graded_cell"].exists(), "a graded cell wrote to the grader's disk"
+
+
+def autograded_cells(root: Path, student: str) -> dict[str, dict]:
+    """The graded test cells of a student's autograded notebook, by function name."""
+    path = root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    cells = json.loads(path.read_text())["cells"]
+    found = {}
+    for cell in cells:
+        grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id", "")
+        if grade_id.startswith("test_"):
+            found[grade_id.removeprefix("test_")] = cell
+    return found
+
+
+def output_text(cell: dict) -> str:
+    parts = []
+    for output in cell["outputs"]:
+        parts.append("".join(output.get("text", "")) + "\n".join(output.get("traceback", [])))
+    return without_timings("\n".join(parts))
+
+
+def without_timings(text: str) -> str:
+    """CPU limits are calibrated on each run's own timing of the reference: compare the rest."""
+    return re.sub(r"\d+\.\d+ s of CPU", "<limit> s of CPU", text)
+
+
+def test_each_test_cell_holds_the_feedback_dnnkit_grade_gives_the_same_student(course) -> None:
+    """Same student id, same hidden cases, same words: both routes share one grader."""
+    root = course["root"]
+    for student in ("wrong", "looping"):
+        (result,) = grade_paths([course["submissions"][student]], ASSIGNMENT, identities=[student])
+        cells = autograded_cells(root, student)
+        assert set(cells) == {test.name for test in result.tests}
+        for test in result.tests:
+            text = output_text(cells[test.name])
+            assert without_timings(test.feedback) in text, (student, test.name, text)
+            kinds = {output["output_type"] for output in cells[test.name]["outputs"]}
+            assert kinds == ({"stream"} if test.passed else {"error"}), (test.name, kinds)
+    wrong = output_text(autograded_cells(root, "wrong")[MISTAKE.function])
+    assert MISTAKE.hint in wrong
+
+
+def test_generate_feedback_and_export_work_as_in_nbgrader(course) -> None:
+    root = course["root"]
+    done = nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
+    assert done.returncode == 0, done.stderr[-2000:]
+    html = (root / "feedback" / "wrong" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert MISTAKE.hint.split(";")[0] in html.replace("&#39;", "'")
+    done = nbgrader(root, "export", "--to", str(root / "grades.csv"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    with open(root / "grades.csv") as handle:
+        exported = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert exported == scores(root, ASSIGNMENT)
+
+
+def test_release_feedback_puts_it_in_the_exchange(course, tmp_path) -> None:
+    root, exchange = course["root"], tmp_path / "exchange"
+    exchange.mkdir()
+    exchange.chmod(0o777)
+    done = nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
+    assert done.returncode == 0, done.stderr[-2000:]
+    done = nbgrader(root, "release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    released = list((exchange / "dnnkit-course" / "feedback").glob("*.html"))
+    assert len(released) == 4
