@@ -37,7 +37,7 @@ from autograder.grading.grader import Grader
 from autograder.grading.kit_helpers import HelperServers
 from autograder.grading.reference import reference_sources
 from autograder.grading.results import FunctionResult, SubmissionResult
-from autograder.sandbox.pool import SandboxPool
+from autograder.sandbox.pool import IsolationUnavailable, SandboxPool
 
 WITHOUT_ISOLATION = (
     "GRADED WITHOUT ISOLATION (SandboxedGrading.insecure): student code was not confined."
@@ -46,6 +46,10 @@ NO_FUNCTION = (
     "Not graded: this test cell belongs to no graded function of the kit's hidden tests, so the "
     "kit cannot award its points. Grade it by hand."
 )
+
+
+class AutogradeRefused(RuntimeError):
+    """The sandbox cannot confine student code here and the course did not opt out."""
 
 
 class GradingRun:
@@ -62,6 +66,12 @@ class GradingRun:
         try:
             self.pool.require_isolation()
             self.grader = Grader(Assignment.load(assignment_id), self.pool, self.helpers)
+        except IsolationUnavailable as error:
+            self.close()
+            raise AutogradeRefused(
+                f"{error}\nunder nbgrader, instead of --insecure: "
+                "c.SandboxedGrading.insecure = True in nbgrader_config.py"
+            ) from error
         except BaseException:
             self.close()
             raise

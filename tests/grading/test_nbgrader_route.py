@@ -9,16 +9,23 @@ are the kit's, the test cells hold the kit's feedback, and no cell runs in a ker
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
+from nbgrader.apps import NbGraderAPI
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config import PyFileConfigLoader
 
 from autograder.course.notebooks import points_per_function, read_notebook
-from autograder.course.paths import KIT
+from autograder.course.paths import KIT, NBGRADER_CONFIG
 from autograder.grading.grader import grade_paths
+from autograder.grading.nbgrader_autograde import WITHOUT_ISOLATION, GradingRun
 from autograder.grading.nbgrader_course import autograde, make_course, nbgrader, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
@@ -165,3 +172,77 @@ def test_release_feedback_puts_it_in_the_exchange(course, tmp_path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     released = list((exchange / "dnnkit-course" / "feedback").glob("*.html"))
     assert len(released) == 4
+
+
+def test_one_grading_run_serves_a_whole_autograde_in_process_and_closes(
+    tmp_path, monkeypatch
+) -> None:
+    """As formgrader runs it (NbGraderAPI in the server's process): one run, closed after."""
+    solved = solved_submission()
+    notebooks = {"a": solved, "b": mutate(solved, MISTAKE), "c": solved}
+    submissions = {name: write(tmp_path, name, notebook) for name, notebook in notebooks.items()}
+    root = tmp_path / "course"
+    root.mkdir()
+    make_course(root, ASSIGNMENT, submissions)
+    started, closed = [], []
+    original_init, original_close = GradingRun.__init__, GradingRun.close
+
+    def counting_init(self, *args, **kwargs) -> None:
+        original_init(self, *args, **kwargs)
+        started.append(self)
+
+    def counting_close(self) -> None:
+        closed.append(self)
+        original_close(self)
+
+    monkeypatch.setattr(GradingRun, "__init__", counting_init)
+    monkeypatch.setattr(GradingRun, "close", counting_close)
+    config = PyFileConfigLoader(NBGRADER_CONFIG, path=str(root)).load_config()
+    api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+    result = api.autograde(ASSIGNMENT, "*")
+    assert result["success"], result.get("log")
+    gc.collect()
+    assert len(started) == 1
+    assert closed == started
+    total = sum(points().values())
+    wrong = total - points()[MISTAKE.function]
+    assert scores(root, ASSIGNMENT) == {"a": total, "b": wrong, "c": total}
+
+
+WITHOUT_NAMESPACES = """
+import errno, os, sys
+import pyseccomp
+denied = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+denied.add_rule(pyseccomp.ERRNO(errno.EPERM), "unshare")
+denied.load()
+nbgrader = os.path.join(os.path.dirname(sys.executable), "nbgrader")
+os.execv(nbgrader, [nbgrader, "autograde", *sys.argv[1:]])
+"""
+
+
+@pytest.mark.parametrize("insecure", [False, True])
+def test_autograde_refuses_without_isolation_unless_the_course_opts_out(tmp_path, insecure) -> None:
+    """A machine without user namespaces, simulated as in tests/cli/test_grade_isolation.py."""
+    pytest.importorskip("pyseccomp", reason="the simulation needs pyseccomp (a kit dependency)")
+    root = tmp_path / "course"
+    root.mkdir()
+    settings = "c.SandboxedGrading.insecure = True" if insecure else ""
+    submission = write(tmp_path, "a", solved_submission())
+    make_course(root, ASSIGNMENT, {"a": submission}, settings=settings)
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_NAMESPACES, ASSIGNMENT, "--force"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    cells = root / "autograded" / "a" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    if not insecure:
+        assert done.returncode != 0
+        assert "user namespace" in done.stderr
+        assert "c.SandboxedGrading.insecure = True" in done.stderr
+        assert not cells.exists()
+        return
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert scores(root, ASSIGNMENT) == {"a": sum(points().values())}
+    for cell in autograded_cells(root, "a").values():
+        assert output_text(cell).startswith(WITHOUT_ISOLATION)
