@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
@@ -24,6 +25,7 @@ from traitlets.config import PyFileConfigLoader
 
 from autograder.course.notebooks import points_per_function, read_notebook
 from autograder.course.paths import KIT, NBGRADER_CONFIG
+from autograder.grading.cases import prepared_cases
 from autograder.grading.grader import grade_paths
 from autograder.grading.nbgrader_autograde import WITHOUT_ISOLATION, GradingRun
 from autograder.grading.nbgrader_course import autograde, make_course, nbgrader, scores
@@ -246,3 +248,36 @@ def test_autograde_refuses_without_isolation_unless_the_course_opts_out(tmp_path
     assert scores(root, ASSIGNMENT) == {"a": sum(points().values())}
     for cell in autograded_cells(root, "a").values():
         assert output_text(cell).startswith(WITHOUT_ISOLATION)
+
+
+def printed_forms(value: object) -> set[str]:
+    """How entries of a hidden input would look if printed: 6 significant digits and more."""
+    forms: set[str] = set()
+    if isinstance(value, dict):
+        for item in value.values():
+            forms |= printed_forms(item)
+    elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        for entry in value.flat[:50]:
+            text = f"{entry:.6g}"
+            if len(text.lstrip("-")) >= 7:  # an integer-like 0 or 1 proves nothing
+                forms.add(text)
+    return forms
+
+
+def test_no_hidden_input_reaches_the_notebook_or_its_feedback(course) -> None:
+    root = course["root"]
+    done = nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
+    assert done.returncode == 0, done.stderr[-2000:]
+    checked = 0
+    for student in ("wrong", "looping"):
+        shown = (root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
+        shown += (root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        for function in points():
+            for prepared in prepared_cases(ASSIGNMENT, function, student):
+                if not prepared.case.name.startswith("hidden"):
+                    continue
+                forms = set().union(*(printed_forms(arg) for arg in prepared.args))
+                leaked = sorted(form for form in forms if form in shown)
+                assert not leaked, (student, function, prepared.case.name, leaked[:3])
+                checked += len(forms)
+    assert checked > 1000  # the check looked at real inputs
