@@ -31,6 +31,7 @@ from autograder.grading.nbgrader_autograde import WITHOUT_ISOLATION, GradingRun
 from autograder.grading.nbgrader_course import autograde, make_course, nbgrader, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
+from tests.helpers.sandbox_modes import command_prefix
 from tests.helpers.submissions import solved_submission, with_cell, write
 
 ASSIGNMENT = "step_by_step"
@@ -281,3 +282,26 @@ def test_no_hidden_input_reaches_the_notebook_or_its_feedback(course) -> None:
                 assert not leaked, (student, function, prepared.case.name, leaked[:3])
                 checked += len(forms)
     assert checked > 1000  # the check looked at real inputs
+
+
+def test_an_ordinary_user_s_autograde_confines_student_code_too(tmp_path) -> None:
+    """The module's course runs nbgrader as root (CI); this one as a user without privileges."""
+    prefix = command_prefix("user")
+    marker = tmp_path / "graded_cell_ran"
+    solved = solved_submission()
+    escaping = with_cell(solved, "initialize_parameters", escaping_cell(marker))
+    submissions = {"escaping": write(tmp_path, "escaping", escaping)}
+    root = tmp_path / "course"
+    root.mkdir()
+    make_course(root, ASSIGNMENT, submissions)
+    nbgrader_command = str(Path(sys.executable).parent / "nbgrader")
+    done = subprocess.run(
+        [*prefix, nbgrader_command, "autograde", ASSIGNMENT, "--force"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not marker.exists(), "a graded cell wrote to the grader's disk"
+    total = sum(points().values())
+    assert scores(root, ASSIGNMENT) == {"escaping": total - points()["initialize_parameters"]}
