@@ -13,7 +13,9 @@ keeps a Generator's streams stable within a version, not across every version).
 
 Prepared cases are cached per (assignment, function, identity, secret) in a bounded LRU: grading
 one submission's functions hits it, a batch of a thousand submissions does not keep a thousand
-sets of cases alive.
+sets of cases alive. A fixed case is the same for every submission, so it is prepared once, and
+its verdict on an output is remembered by the bytes the child sent (:func:`judge_prepared`): the
+many submissions that return the same output on it are judged once.
 
 The grader prepares and judges submissions from several threads, while the course's fixtures, the
 reference (``np.random.seed(FIRST_SEED)``, the initialisers' own seeds) and some mistake recipes
@@ -28,6 +30,7 @@ import copy
 import hashlib
 import hmac
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,6 +61,8 @@ class PreparedCase:
 
 # One submission's graded functions (10 at most today) several times over, and no more.
 PREPARED_CACHE_SIZE = 64
+FIXED_CACHE_SIZE = 1_024  # fixed cases of every graded function of a few assignments
+VERDICT_CACHE_SIZE = 4_096  # verdicts on fixed cases: the outputs that come back again and again
 # Held by whatever uses numpy's global random state in the grader process (see the docstring).
 GLOBAL_RANDOM_LOCK = threading.RLock()
 
@@ -99,7 +104,10 @@ def _prepared(
     reference = getattr(load_reference(assignment_id), function_name)
     prepared = []
     with GLOBAL_RANDOM_LOCK:
-        for case in spec.cases:
+        for index, case in enumerate(spec.cases):
+            if not case.drawn:
+                prepared.append(_fixed(assignment_id, function_name, index))
+                continue
             args = case_arguments(assignment_id, function_name, case, identity, secret)
             np.random.seed(FIRST_SEED)
             expected = reference(*copy.deepcopy(args))
@@ -107,14 +115,65 @@ def _prepared(
     return tuple(prepared)
 
 
+@lru_cache(maxsize=FIXED_CACHE_SIZE)
+def _fixed(assignment_id: str, function_name: str, index: int) -> PreparedCase:
+    """A fixed case (the same arguments for every submission), prepared once."""
+    case = load_hidden_tests(assignment_id)[function_name].cases[index]
+    reference = getattr(load_reference(assignment_id), function_name)
+    with GLOBAL_RANDOM_LOCK:
+        args = case.arguments(np.random.default_rng(0))  # a fixed case ignores the generator
+        np.random.seed(FIRST_SEED)
+        expected = reference(*copy.deepcopy(args))
+    return PreparedCase(case, args, expected)
+
+
+class _Verdicts:
+    """Verdicts on fixed cases by what the child sent, least recently used forgotten first."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.lock = threading.Lock()
+        self.known: OrderedDict[tuple, CaseFailure | None] = OrderedDict()
+
+    def get(self, key: tuple) -> tuple[bool, CaseFailure | None]:
+        with self.lock:
+            if key not in self.known:
+                return False, None
+            self.known.move_to_end(key)
+            return True, self.known[key]
+
+    def put(self, key: tuple, verdict: CaseFailure | None) -> None:
+        with self.lock:
+            self.known[key] = verdict
+            if len(self.known) > self.size:
+                self.known.popitem(last=False)
+
+
+_VERDICTS = _Verdicts(VERDICT_CACHE_SIZE)
+
+
 def judge_prepared(
-    assignment_id: str, function_name: str, prepared: PreparedCase, outcome: Outcome
+    assignment_id: str,
+    function_name: str,
+    prepared: PreparedCase,
+    outcome: Outcome,
+    sent: bytes | None = None,
 ) -> CaseFailure | None:
-    """Decide one case in this trusted process: None when it passed, else its failure."""
+    """Decide one case in this trusted process: None when it passed, else its failure.
+
+    ``sent`` identifies the outcome by the bytes the child sent (``jobs.JobReport.sent``): on a
+    fixed case the same bytes get the same verdict, so it is judged once.
+    """
+    key = None
+    if sent is not None and not prepared.case.drawn:
+        key = (assignment_id, function_name, prepared.case.name, sent)
+        known, verdict = _VERDICTS.get(key)
+        if known:
+            return verdict
     spec: GradedFunction = load_hidden_tests(assignment_id)[function_name]
     try:
         with GLOBAL_RANDOM_LOCK:  # mistake recipes reseed np.random; checks share memos
-            return judge(
+            verdict = judge(
                 spec,
                 prepared.case,
                 prepared.fresh_args(),
@@ -125,6 +184,9 @@ def judge_prepared(
     except Exception as error:  # whatever came back, one odd output must not stop the grading
         problem = f"the grader could not check what your function returned ({type(error).__name__})"
         return CaseFailure(prepared.case.name, (problem,))
+    if key is not None:
+        _VERDICTS.put(key, verdict)
+    return verdict
 
 
 def run_in_process(function: Callable[..., Any], prepared: PreparedCase, rerun: bool) -> Outcome:

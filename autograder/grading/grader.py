@@ -52,6 +52,8 @@ class Job:
     note: str | None = None
     result: FunctionResult | None = None
     own_failure: CaseFailure | None = None  # first failure with the student's own helpers
+    cell_stopped: str | None = None  # why running its cell never finished in its job, if so
+    helper_stopped: str | None = None  # the note's words for a helper whose cell never finished
 
 
 class Grader:
@@ -110,7 +112,7 @@ class Grader:
             try:
                 with self.pool.session(memory, plots) as session:
                     while pending:
-                        self._run(pending[0], imports, session)
+                        self._run(pending[0], imports, session, jobs)
                         pending.pop(0)
             except SessionRefused as error:
                 reason = f"the sandbox could not be set up ({error}); not your fault"
@@ -124,12 +126,22 @@ class Grader:
                 job.result = self._result(job, not_graded=f"{reason}; not your fault")
         return jobs
 
-    def _run(self, job: Job, imports: str, session: Session) -> None:
+    def _run(self, job: Job, imports: str, session: Session, jobs: list[Job]) -> None:
         """Sandbox one function in the submission's session and judge it; fills ``job.result``.
+
+        A student's helper whose cell never finished running in its own job (``jobs``: this
+        submission's, graded before) is not run again in this job's second stage: the same text
+        would loop or crash the same way, at the cost of this job's CPU limit, only to say so.
 
         Sandbox failures propagate (the session is broken); a fault in judging is reported here.
         """
-        own = {h: self._student_cells[job.submission][h] for h in job.helpers}
+        stopped = {other.name: other.cell_stopped for other in jobs if other.cell_stopped}
+        blamed = next((h for h in job.helpers if h in stopped), None)
+        if blamed is not None:
+            job.helper_stopped = f"running your {blamed} cell {stopped[blamed]}"
+            own = {}
+        else:
+            own = {h: self._student_cells[job.submission][h] for h in job.helpers}
         cases = self.assignment.cases_for(job.name, job.identity)
         kit_helpers = self.assignment.kit_helpers[job.name]
         message = job_message(job.name, imports, kit_helpers, job.code, cases, own)
@@ -165,15 +177,20 @@ class Grader:
             job.result = self._result(job, printed, not_graded=reason)
             return
         if not report.cell_reported:
-            reason = f"running your cell {describe_ending(ending, limits)}"
-            job.result = self._result(job, printed, not_graded=reason)
+            job.cell_stopped = describe_ending(ending, limits)
+            job.result = self._result(
+                job, printed, not_graded=f"running your cell {job.cell_stopped}"
+            )
             return
         if report.cell_error:
             job.result = self._result(job, printed, not_graded=report.cell_error)
             return
         failures = self._failures(job, report, KIT_HELPERS, ending, limits)
         job.result = self._result(job, printed, failures)
-        if not failures and job.helpers:
+        if not failures and job.helper_stopped is not None:
+            first = self.assignment.cases_for(job.name, job.identity)[0].case.name
+            job.own_failure = CaseFailure(first, (job.helper_stopped,))
+        elif not failures and job.helpers:
             own = self._failures(job, report, OWN_HELPERS, ending, limits, stop_at_first=True)
             job.own_failure = own[0] if own else None
 
@@ -200,7 +217,10 @@ class Grader:
                 rerun = report.rerun
                 if rerun is not None and rerun.error is None:
                     outcome.rerun_value, outcome.reran = rerun.value, True
-            failure = judge_prepared(self.assignment.assignment_id, job.name, prepared, outcome)
+            sent = report.sent(stage, i, outcome.reran)
+            failure = judge_prepared(
+                self.assignment.assignment_id, job.name, prepared, outcome, sent
+            )
             if failure is not None:
                 failures.append(failure)
                 if stop_at_first:

@@ -8,6 +8,7 @@ from it is cut short before it can reach feedback. The message kinds are
 
 from __future__ import annotations
 
+import hashlib
 import signal
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ def job_message(
         "imports": text_array(imports),
         "helpers": helpers,
         "student": text_array(code),
-        "cases": [list(prepared.fresh_args()) for prepared in cases],
+        "cases": [list(prepared.args) for prepared in cases],  # encoding copies, changes nothing
         "own_helpers": {name: text_array(cell) for name, cell in own_helpers.items()},
     }
     return frame({"kind": JOB}, job)
@@ -49,10 +50,25 @@ class JobReport:
     cell_error: str | None = None
     outcomes: dict[tuple[str, int], Outcome] = field(default_factory=dict)
     rerun: Outcome | None = None
+    # A digest of the bytes each outcome (and the rerun) came as: equal bytes, equal outcomes.
+    digests: dict[tuple[str, int], bytes] = field(default_factory=dict)
+    rerun_digest: bytes = b""
 
     def outcome(self, stage: str, index: int) -> Outcome | None:
         """One case's outcome in ``stage``, or None when the child never sent it."""
         return self.outcomes.get((stage, index))
+
+    def sent(self, stage: str, index: int, reran: bool) -> bytes:
+        """What identifies an outcome as sent: its digest, and the rerun's when it was used."""
+        return self.digests[(stage, index)] + (self.rerun_digest if reran else b"")
+
+
+def _digest(message: Frame) -> bytes:
+    """A digest of a message's value as it was sent (lengths first: no two splits collide)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(len(message.skeleton).to_bytes(8, "big") + message.skeleton)
+    digest.update(message.raw)
+    return digest.digest()
 
 
 def _as_outcome(value: object) -> Outcome | None:
@@ -81,10 +97,13 @@ def read_messages(messages: list[Frame]) -> JobReport:
         elif message.kind == OUTCOME:
             stage, index = message.head.get("stage"), message.head.get("index")
             outcome = _as_outcome(value)
-            if isinstance(stage, str) and isinstance(index, int) and outcome is not None:
-                report.outcomes.setdefault((stage, index), outcome)
+            new = isinstance(stage, str) and isinstance(index, int) and outcome is not None
+            if new and (stage, index) not in report.outcomes:
+                report.outcomes[stage, index] = outcome
+                report.digests[stage, index] = _digest(message)
         elif message.kind == RERUN and report.rerun is None:
             report.rerun = _as_outcome(value)
+            report.rerun_digest = _digest(message)
     return report
 
 

@@ -5,7 +5,8 @@ zygote (numpy already imported) instead of started afresh. Tools that confine by
 program (bubblewrap, nsjail: measured about 150 ms per job for a fresh interpreter with numpy)
 cannot confine a forked Python process, so the namespace steps are the kernel's own calls
 (``unshare``, ``mount``, ``pivot_root``: one line each), and the one hard part, the system-call
-filter, is built by libseccomp through its ``pyseccomp`` binding. The order, from the zygote:
+filter, is compiled by libseccomp through its ``pyseccomp`` binding, once per zygote; a job child
+only hands the compiled program to the kernel. The order, from the zygote:
 
 1. the outer child of a submission (trusted, still the kit's code) joins the memory cgroup when
    the grader may create one (root), drops root for ``nobody``, and unshares user, PID, IPC,
@@ -32,6 +33,7 @@ import platform
 import resource
 import signal
 from pathlib import Path
+from typing import Any
 
 from autograder.sandbox.protocol import Limits
 
@@ -43,6 +45,8 @@ NAMESPACES = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWNS | CLONE_N
 MS_REC, MS_PRIVATE, MS_NOSUID, MS_NODEV = 0x4000, 0x40000, 0x2, 0x4
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE = 1, 4
+PR_SET_SECCOMP, PR_SET_NO_NEW_PRIVS, SECCOMP_MODE_FILTER = 22, 38, 2
+BPF_INSTRUCTION_BYTES = 8  # struct sock_filter
 # glibc has no pivot_root wrapper; its number per architecture.
 PIVOT_ROOT = {"x86_64": 155, "aarch64": 41, "riscv64": 41}
 
@@ -228,10 +232,12 @@ def virtual_memory_bytes() -> int:
 
 
 class SeccompFilter:
-    """The system-call filter, built once in the zygote and loaded in every inner child.
+    """The system-call filter, compiled once in the zygote and loaded in every job child.
 
     Denied calls fail with EPERM (a clean Python error, not a dead process); ``clone`` is allowed
-    only for threads, ``clone3`` reports ENOSYS so libraries fall back to ``clone``.
+    only for threads, ``clone3`` reports ENOSYS so libraries fall back to ``clone``. libseccomp
+    compiles the rules to a BPF program once, here; a job child only hands that program to the
+    kernel (two ``prctl`` calls), as ``seccomp_load`` would after compiling it again per job.
     """
 
     def __init__(self) -> None:
@@ -239,23 +245,62 @@ class SeccompFilter:
             import pyseccomp
         except (ImportError, OSError) as error:  # OSError: libseccomp itself is missing
             raise ConfinementError("seccomp filter", f"pyseccomp unavailable ({error})") from error
-        self._filter = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+        rules = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
         denied = pyseccomp.ERRNO(errno.EPERM)
         for name in DENIED_SYSCALLS:
             try:
-                self._filter.add_rule(denied, name)
+                rules.add_rule(denied, name)
             except OSError:
                 continue  # not a system call on this architecture
         thread_flag = pyseccomp.Arg(0, pyseccomp.MASKED_EQ, CLONE_THREAD, 0)
-        self._filter.add_rule(denied, "clone", thread_flag)
-        self._filter.add_rule(pyseccomp.ERRNO(errno.ENOSYS), "clone3")
+        rules.add_rule(denied, "clone", thread_flag)
+        rules.add_rule(pyseccomp.ERRNO(errno.ENOSYS), "clone3")
+        self._program = _compile(rules)
 
     def load(self) -> None:
-        """Apply the filter to this process for good (it also sets no_new_privs)."""
-        try:
-            self._filter.load()
-        except OSError as error:
-            raise ConfinementError("seccomp filter", f"loading failed ({error})") from error
+        """Apply the filter to this process for good (after setting no_new_privs, as the kernel
+        requires of an unprivileged process)."""
+        _check(_libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "seccomp filter", "no_new_privs")
+        program = ctypes.byref(self._program)
+        _check(
+            _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, program, 0, 0),
+            "seccomp filter",
+            "loading the filter",
+        )
+
+
+class _SockFprog(ctypes.Structure):
+    """The kernel's ``struct sock_fprog``: a BPF program's length (instructions) and address."""
+
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def _compile(rules: Any) -> _SockFprog:
+    """libseccomp's BPF program for ``rules`` (a pyseccomp filter), ready for ``prctl``."""
+    memory = os.memfd_create("seccomp-bpf")
+    try:
+        rules.export_bpf(_Descriptor(memory))
+        code = os.pread(memory, os.fstat(memory).st_size, 0)
+    except OSError as error:
+        raise ConfinementError("seccomp filter", f"compiling failed ({error})") from error
+    finally:
+        os.close(memory)
+    if not code or len(code) % BPF_INSTRUCTION_BYTES:
+        raise ConfinementError("seccomp filter", "libseccomp exported no BPF program")
+    buffer = ctypes.create_string_buffer(code, len(code))
+    program = _SockFprog(len(code) // BPF_INSTRUCTION_BYTES, ctypes.addressof(buffer))
+    program.buffer = buffer  # the instructions live as long as the program
+    return program
+
+
+class _Descriptor:
+    """What ``export_bpf`` writes to: anything with a ``fileno``."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def fileno(self) -> int:
+        return self.fd
 
 
 class MemoryCgroup:

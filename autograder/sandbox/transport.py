@@ -87,7 +87,7 @@ class _Encoder:
             return _opaque("value with too many arrays")
         if self.data_bytes + array.nbytes > MAX_DATA_BYTES:
             return _opaque(f"numpy array too large to send back ({array.nbytes} bytes)")
-        self.arrays.append(np.array(array, order="C"))  # a plain ndarray, even from a subclass
+        self.arrays.append(np.asarray(array, order="C"))  # a plain ndarray, even from a subclass
         self.data_bytes += array.nbytes
         return {"__array__": f"a{len(self.arrays) - 1}", "scalar": isinstance(value, np.generic)}
 

@@ -20,7 +20,7 @@ from autograder.grading.cases import (
     prepared_cases,
 )
 from autograder.grading.inline import run_hidden_tests
-from autograder.grading.schema import HiddenCase, load_hidden_tests
+from autograder.grading.schema import HiddenCase, Outcome, load_hidden_tests
 
 SECRET = b"a secret only the tests know, 32+"
 OTHER_SECRET = b"another course's secret, also long"
@@ -180,9 +180,45 @@ def test_cases_prepared_from_many_threads_equal_those_prepared_one_at_a_time() -
     try:
         for _ in range(3):
             cases_module._prepared.cache_clear()
+            cases_module._fixed.cache_clear()
             with ThreadPoolExecutor(8) as pool:
                 threaded = pool.map(lambda job: prepared_cases("step_by_step", *job, SECRET), jobs)
                 got = [[p.args, p.expected] for cases in threaded for p in cases]
             assert identical(got, alone)
     finally:
         sys.setswitchinterval(interval)
+
+
+# ------------------------------------------------------------------ fixed cases, shared
+
+
+def test_a_fixed_case_is_prepared_once_for_every_identity_and_a_drawn_one_per_identity() -> None:
+    one = prepared_cases("step_by_step", "linear_forward", "ivan", SECRET)
+    other = prepared_cases("step_by_step", "linear_forward", "judy", SECRET)
+    for mine, theirs in zip(one, other, strict=True):
+        assert (mine is theirs) == (not mine.case.drawn)
+
+
+def test_a_verdict_on_a_fixed_case_is_reused_for_the_same_bytes_only() -> None:
+    fixed, drawn = (
+        next(p for p in prepared_cases("step_by_step", "linear_forward", "kim", SECRET) if pick(p))
+        for pick in (lambda p: not p.case.drawn, lambda p: p.case.drawn)
+    )
+    wrong = Outcome(value="not an array")
+    failure = cases_module.judge_prepared("step_by_step", "linear_forward", fixed, wrong, b"k1")
+    assert failure is not None
+    # The same bytes: the verdict is remembered, whatever outcome object comes with them.
+    right = Outcome(value=fixed.expected, args_after=fixed.fresh_args())
+    assert cases_module.judge_prepared("step_by_step", "linear_forward", fixed, right, b"k1") is (
+        failure
+    )
+    assert (
+        cases_module.judge_prepared("step_by_step", "linear_forward", fixed, right, b"k2") is None
+    )
+    # A drawn case is judged every time.
+    right = Outcome(value=drawn.expected, args_after=drawn.fresh_args())
+    for _ in range(2):
+        assert (
+            cases_module.judge_prepared("step_by_step", "linear_forward", drawn, right, b"k1")
+            is None
+        )
