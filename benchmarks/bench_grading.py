@@ -3,12 +3,15 @@
 Run from the repository root with the kit's virtual environment:
 
     .venv/bin/python benchmarks/bench_grading.py [--count 200] [--skip-nbgrader]
+        [--nbgrader-alone 20]
 
 The batch mixes right submissions (the solved notebook), realistic wrong ones (every recipe of
 ``autograder.lessons.step_by_step.mistakes``) and looping ones (an infinite loop at the top level
 of a solution cell).
 The same files are graded by ``dnnkit grade`` and, in a throwaway nbgrader course under /tmp, by
-``nbgrader autograde``. Figures and ratios are printed; nothing is asserted.
+``nbgrader autograde`` with the kit's configuration (the sandbox in place of a kernel); with
+``--nbgrader-alone N``, also by nbgrader's own kernel pipeline on N of them. Figures and ratios
+are printed; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 
 from autograder.course.notebooks import as_submission, points_per_function, read_notebook
 from autograder.course.paths import KIT
-from autograder.grading.nbgrader_course import autograde, make_course
+from autograder.grading.nbgrader_course import autograde, make_course, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import MUTATIONS, RUNAWAY
 
@@ -118,16 +121,25 @@ def dnnkit_batch(batch: list[tuple[Path, str, float]]) -> float:
     return seconds
 
 
-def nbgrader_batch(batch: list[tuple[Path, str, float]]) -> tuple[float, int]:
-    """Grade the same files with `nbgrader autograde` in a throwaway course; (seconds, graded)."""
+# nbgrader's own autograde pipeline, kernel and all, in place of the kit's configured one.
+NBGRADER_ALONE = """
+from nbgrader.converters import Autograde
+c.Autograde.autograde_preprocessors = Autograde.class_traits()["autograde_preprocessors"].default()
+"""
+
+
+def nbgrader_batch(batch: list[tuple[Path, str, float]], settings: str = "") -> tuple[float, int]:
+    """Grade the same files with `nbgrader autograde` in a throwaway course; (seconds, scores as
+    expected). ``settings`` are extra nbgrader_config.py lines."""
     course = Path(tempfile.mkdtemp(prefix="dnnkit-nbgrader-bench-"))
     try:
-        make_course(course, ASSIGNMENT, {path.stem: path for path, _, _ in batch})
+        make_course(course, ASSIGNMENT, {path.stem: path for path, _, _ in batch}, settings)
         started = time.perf_counter()
         autograde(course, ASSIGNMENT)
         seconds = time.perf_counter() - started
-        graded = len(list((course / "autograded").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.ipynb")))
-        return seconds, graded
+        got = scores(course, ASSIGNMENT)
+        right = sum(1 for path, _, score in batch if got.get(path.stem) == score)
+        return seconds, right
     finally:
         shutil.rmtree(course, ignore_errors=True)
 
@@ -137,6 +149,13 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=200, help="submissions in the batch")
     parser.add_argument("--repeats", type=int, default=5, help="runs of the single-submission test")
     parser.add_argument("--skip-nbgrader", action="store_true", help="time dnnkit grade only")
+    parser.add_argument(
+        "--nbgrader-alone",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also time nbgrader's own kernel pipeline on the first N submissions (~6 s each)",
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; batch of {args.count} submissions")
     with tempfile.TemporaryDirectory(prefix="dnnkit-bench-") as scratch:
@@ -159,11 +178,21 @@ def main() -> None:
         print(f"   {ours:.1f} s wall, {ours / args.count * 1000:.0f} ms per submission")
         if args.skip_nbgrader:
             return
-        print(f"== batch of {args.count}: nbgrader autograde (same files)")
-        theirs, graded = nbgrader_batch(batch)
-        per = theirs / args.count * 1000
-        print(f"   {theirs:.1f} s wall, {per:.0f} ms per submission, {graded} graded")
-        print(f"== ratio: dnnkit grade is {theirs / ours:.1f}x faster than nbgrader autograde")
+        print(f"== batch of {args.count}: nbgrader autograde with the kit's configuration")
+        kit, right = nbgrader_batch(batch)
+        per_kit = kit / args.count
+        print(f"   {kit:.1f} s wall, {per_kit * 1000:.0f} ms per submission")
+        print(f"   scores in the gradebook as expected for {right} of {args.count}")
+        print(f"== ratio: dnnkit grade is {kit / ours:.1f}x faster than nbgrader autograde")
+        if args.nbgrader_alone:
+            alone_batch = batch[: args.nbgrader_alone]
+            print(f"== {len(alone_batch)} of them: nbgrader alone (its kernel pipeline, unsafe)")
+            alone, right = nbgrader_batch(alone_batch, NBGRADER_ALONE)
+            per_alone = alone / len(alone_batch)
+            print(f"   {alone:.1f} s wall, {per_alone * 1000:.0f} ms per submission")
+            print(f"   scores as expected for {right} of {len(alone_batch)}")
+            ratio = per_alone / per_kit
+            print(f"== ratio: nbgrader with the kit is {ratio:.1f}x faster per notebook")
 
 
 if __name__ == "__main__":
