@@ -1,8 +1,9 @@
 """Hidden cases made ready to grade: arguments built and expected outputs computed, once.
 
-Both grading paths use this: ``dnnkit grade`` (student code in a sandbox) and
-``autograder.grading.inline`` (student code in the notebook's own kernel, for nbgrader). Expected
-outputs are the solved notebook's answers on each case's arguments, computed in the trusted process.
+The grader uses this (student code in a sandbox, for ``dnnkit grade``, Gradescope and nbgrader's
+autograde), and so does ``autograder.grading.inline`` (the solved notebook's own test cells, in the
+instructor's kernel). Expected outputs are the solved notebook's answers on each case's arguments,
+computed in the trusted process.
 
 A drawn case (``HiddenCase.draw``) gets its own generator per submission, seeded with
 HMAC-SHA256(course secret, "<assignment>/<function>/<case name>/<identity>"): the identity is the
