@@ -298,6 +298,60 @@ class Grader:
         return [result for result in results if result is not None]
 
 
+class GradingRun:
+    """What grading one assignment needs, started once and shared by every submission graded
+    with it: warm sandboxes, helper servers and the prepared assignment.
+
+    ``dnnkit grade`` opens one per batch and assignment, nbgrader's autograde one per command.
+    Raises :class:`autograder.sandbox.pool.IsolationUnavailable` when the sandbox cannot isolate
+    student code here, unless ``insecure``: then every result says it was graded without it.
+    """
+
+    def __init__(self, assignment_id: str, workers: int, insecure: bool = False) -> None:
+        imports, _, _ = reference_sources(assignment_id)
+        # Zygotes and helper servers start while the assignment is prepared.
+        self.pool = SandboxPool(workers, imports, strict=not insecure)
+        try:
+            self.helpers = HelperServers(assignment_id, workers)
+        except BaseException:
+            self.pool.close()
+            raise
+        try:
+            assignment = Assignment.load(assignment_id)
+            self.pool.require_isolation()
+        except BaseException:
+            self.close()
+            raise
+        self.isolation = self.pool.isolation
+        self.grader = Grader(assignment, self.pool, self.helpers)
+
+    def grade(
+        self,
+        paths: list[Path],
+        progress: bool = False,
+        on_result: Callable[[int, SubmissionResult], None] | None = None,
+        identities: list[str] | None = None,
+    ) -> list[SubmissionResult]:
+        """:meth:`Grader.grade`, each result marked with the isolation it was graded under."""
+
+        def finished(index: int, result: SubmissionResult) -> None:
+            result.isolation = self.isolation
+            if on_result is not None:
+                on_result(index, result)
+
+        return self.grader.grade(paths, progress, finished, identities)
+
+    def close(self) -> None:
+        self.helpers.close()
+        self.pool.close()
+
+    def __enter__(self) -> GradingRun:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def grade_paths(
     paths: list[Path],
     assignment_id: str,
@@ -317,24 +371,9 @@ def grade_paths(
     Raises :class:`autograder.sandbox.pool.IsolationUnavailable` when the sandbox cannot isolate
     student code here, unless ``insecure``: then every result says it was graded without it.
     """
-    imports, _, _ = reference_sources(assignment_id)
     # Three warm sandboxes per core (a job waits on its grader thread and the helper server part of
     # the time; measured on 2 cores, 200 submissions: 2 workers 139 ms each, 4: 122, 6: 113), but
     # no more than there are submissions: starting one costs more than it saves on one notebook.
     workers = workers or min(3 * (os.cpu_count() or 1), len(paths))
-    # Zygotes and helper servers start while the assignment is prepared.
-    with (
-        SandboxPool(workers, imports, strict=not insecure) as pool,
-        HelperServers(assignment_id, workers) as helpers,
-    ):
-        assignment = Assignment.load(assignment_id)
-        pool.require_isolation()
-        isolation = pool.isolation
-
-        def finished(index: int, result: SubmissionResult) -> None:
-            result.isolation = isolation
-            if on_result is not None:
-                on_result(index, result)
-
-        grader = Grader(assignment, pool, helpers)
-        return grader.grade(paths, progress, finished, identities)
+    with GradingRun(assignment_id, workers, insecure) as run:
+        return run.grade(paths, progress, on_result, identities)

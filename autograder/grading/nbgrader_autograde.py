@@ -32,12 +32,9 @@ from nbformat import NotebookNode
 from traitlets import Bool, Integer
 
 from autograder.course.markers import graded_test_name
-from autograder.grading.assignment import Assignment
-from autograder.grading.grader import Grader
-from autograder.grading.kit_helpers import HelperServers
-from autograder.grading.reference import reference_sources
+from autograder.grading.grader import GradingRun
 from autograder.grading.results import FunctionResult, SubmissionResult
-from autograder.sandbox.pool import IsolationUnavailable, SandboxPool
+from autograder.sandbox.pool import IsolationUnavailable
 
 WITHOUT_ISOLATION = (
     "GRADED WITHOUT ISOLATION (SandboxedGrading.insecure): student code was not confined."
@@ -52,43 +49,13 @@ class AutogradeRefused(RuntimeError):
     """The sandbox cannot confine student code here and the course did not opt out."""
 
 
-class GradingRun:
-    """Sandboxes, helper servers and the prepared assignment, shared by one autograde run."""
-
-    def __init__(self, assignment_id: str, workers: int, insecure: bool) -> None:
-        imports, _, _ = reference_sources(assignment_id)
-        self.pool = SandboxPool(workers, imports, strict=not insecure)
-        try:
-            self.helpers = HelperServers(assignment_id, workers)
-        except BaseException:
-            self.pool.close()
-            raise
-        try:
-            self.pool.require_isolation()
-            self.grader = Grader(Assignment.load(assignment_id), self.pool, self.helpers)
-        except IsolationUnavailable as error:
-            self.close()
-            raise AutogradeRefused(
-                f"{error}\nunder nbgrader, instead of --insecure: "
-                "c.SandboxedGrading.insecure = True in nbgrader_config.py"
-            ) from error
-        except BaseException:
-            self.close()
-            raise
-        self.isolation = self.pool.isolation
-
-    def grade(self, notebook: NotebookNode, student: str) -> SubmissionResult:
-        """Grade one sanitized notebook for ``student`` (whose id draws the hidden cases)."""
-        with tempfile.TemporaryDirectory(prefix="dnnkit-autograde-") as folder:
-            path = Path(folder) / "submission.ipynb"
-            path.write_text(nbformat.writes(notebook), encoding="utf-8")
-            (result,) = self.grader.grade([path], identities=[student])
-        result.isolation = self.isolation
-        return result
-
-    def close(self) -> None:
-        self.helpers.close()
-        self.pool.close()
+def grade_notebook(run: GradingRun, notebook: NotebookNode, student: str) -> SubmissionResult:
+    """Grade one sanitized notebook for ``student`` (whose id draws the hidden cases)."""
+    with tempfile.TemporaryDirectory(prefix="dnnkit-autograde-") as folder:
+        path = Path(folder) / "submission.ipynb"
+        path.write_text(nbformat.writes(notebook), encoding="utf-8")
+        (result,) = run.grade([path], identities=[student])
+    return result
 
 
 # The runs of each live converter, by assignment; a run is closed with its converter.
@@ -107,7 +74,13 @@ def grading_run(owner: Any, assignment_id: str, workers: int, insecure: bool) ->
         runs = _runs[owner] = {}
         weakref.finalize(owner, _close_runs, runs)
     if assignment_id not in runs:
-        runs[assignment_id] = GradingRun(assignment_id, workers, insecure)
+        try:
+            runs[assignment_id] = GradingRun(assignment_id, workers, insecure)
+        except IsolationUnavailable as error:
+            raise AutogradeRefused(
+                f"{error}\nunder nbgrader, instead of --insecure: "
+                "c.SandboxedGrading.insecure = True in nbgrader_config.py"
+            ) from error
     return runs[assignment_id]
 
 
@@ -180,7 +153,7 @@ class SandboxedGrading(Preprocessor):
         # The exporter's parent is the converter: one grading run per autograde command.
         owner = getattr(self.parent, "parent", None) or self.parent or self
         run = grading_run(owner, info["assignment"], self.workers, self.insecure)
-        result = run.grade(nb, info["student"])
+        result = grade_notebook(run, nb, info["student"])
         for test in result.tests:
             test.partial_credit = self.partial_credit
         written = write_results(nb, result)

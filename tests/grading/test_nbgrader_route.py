@@ -26,8 +26,8 @@ from traitlets.config import PyFileConfigLoader
 from autograder.course.notebooks import points_per_function, read_notebook
 from autograder.course.paths import KIT, NBGRADER_CONFIG
 from autograder.grading.cases import prepared_cases
-from autograder.grading.grader import grade_paths
-from autograder.grading.nbgrader_autograde import WITHOUT_ISOLATION, GradingRun
+from autograder.grading.grader import GradingRun, grade_paths
+from autograder.grading.nbgrader_autograde import WITHOUT_ISOLATION
 from autograder.grading.nbgrader_course import autograde, make_course, nbgrader, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
