@@ -271,11 +271,12 @@ class Grader:
         of the batch is done: a killed batch loses only the submissions still in flight.
         """
         identities = identities or [path.stem for path in paths]
+        isolation = self.pool.isolation  # what every result says it was graded under
         results: list[SubmissionResult | None] = [None] * len(paths)
 
         def finish(index: int, jobs: list[Job]) -> None:
             self._add_helper_notes(jobs)
-            result = SubmissionResult(str(paths[index]), [job.result for job in jobs])
+            result = SubmissionResult(str(paths[index]), [job.result for job in jobs], isolation)
             results[index] = result
             if on_result is not None:
                 on_result(index, result)
@@ -322,24 +323,7 @@ class GradingRun:
         except BaseException:
             self.close()
             raise
-        self.isolation = self.pool.isolation
         self.grader = Grader(assignment, self.pool, self.helpers)
-
-    def grade(
-        self,
-        paths: list[Path],
-        progress: bool = False,
-        on_result: Callable[[int, SubmissionResult], None] | None = None,
-        identities: list[str] | None = None,
-    ) -> list[SubmissionResult]:
-        """:meth:`Grader.grade`, each result marked with the isolation it was graded under."""
-
-        def finished(index: int, result: SubmissionResult) -> None:
-            result.isolation = self.isolation
-            if on_result is not None:
-                on_result(index, result)
-
-        return self.grader.grade(paths, progress, finished, identities)
 
     def close(self) -> None:
         self.helpers.close()
@@ -376,4 +360,4 @@ def grade_paths(
     # no more than there are submissions: starting one costs more than it saves on one notebook.
     workers = workers or min(3 * (os.cpu_count() or 1), len(paths))
     with GradingRun(assignment_id, workers, insecure) as run:
-        return run.grade(paths, progress, on_result, identities)
+        return run.grader.grade(paths, progress, on_result, identities)

@@ -54,7 +54,7 @@ def grade_notebook(run: GradingRun, notebook: NotebookNode, student: str) -> Sub
     with tempfile.TemporaryDirectory(prefix="dnnkit-autograde-") as folder:
         path = Path(folder) / "submission.ipynb"
         path.write_text(nbformat.writes(notebook), encoding="utf-8")
-        (result,) = run.grade([path], identities=[student])
+        (result,) = run.grader.grade([path], identities=[student])
     return result
 
 
