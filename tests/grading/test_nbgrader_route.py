@@ -251,36 +251,34 @@ def test_autograde_refuses_without_isolation_unless_the_course_opts_out(tmp_path
         assert output_text(cell).startswith(WITHOUT_ISOLATION)
 
 
-def printed_forms(value: object) -> set[str]:
-    """How entries of a hidden input would look if printed: 6 significant digits and more."""
-    forms: set[str] = set()
+def printed_forms(value: object) -> list[set[str]]:
+    """How each float array of a hidden input would look if printed: its entries at 6
+    significant digits (integer-like ones prove nothing and are left out)."""
     if isinstance(value, dict):
-        for item in value.values():
-            forms |= printed_forms(item)
-    elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
-        for entry in value.flat[:50]:
-            text = f"{entry:.6g}"
-            if len(text.lstrip("-")) >= 7:  # an integer-like 0 or 1 proves nothing
-                forms.add(text)
-    return forms
+        return [forms for item in value.values() for forms in printed_forms(item)]
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        texts = {f"{entry:.6g}" for entry in value.flat[:50]}
+        return [{text for text in texts if len(text.lstrip("-")) >= 7}]
+    return []
 
 
-def test_no_hidden_input_reaches_the_notebook_or_its_feedback(course) -> None:
+def test_no_hidden_input_reaches_the_test_cells(course) -> None:
+    """What the kit writes into the test cells (and nbgrader's feedback pages show) names cases
+    and outputs, never an input. One number in common may be chance (a 6-digit output equal to
+    some input entry); two entries of one input array are not."""
     root = course["root"]
-    done = nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
-    assert done.returncode == 0, done.stderr[-2000:]
     checked = 0
     for student in ("wrong", "looping"):
-        shown = (root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
-        shown += (root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        cells = autograded_cells(root, student).values()
+        written = "\n".join(output_text(cell) for cell in cells)
         for function in points():
             for prepared in prepared_cases(ASSIGNMENT, function, student):
                 if not prepared.case.name.startswith("hidden"):
                     continue
-                forms = set().union(*(printed_forms(arg) for arg in prepared.args))
-                leaked = sorted(form for form in forms if form in shown)
-                assert not leaked, (student, function, prepared.case.name, leaked[:3])
-                checked += len(forms)
+                for forms in (f for arg in prepared.args for f in printed_forms(arg)):
+                    leaked = sorted(form for form in forms if form in written)
+                    assert len(leaked) < 2, (student, function, prepared.case.name, leaked[:3])
+                    checked += len(forms)
     assert checked > 1000  # the check looked at real inputs
 
 
