@@ -23,15 +23,21 @@ from autograder.sandbox.pool import SandboxError
 
 __all__ = ["guess_assignment", "handle", "register"]
 
+ALL_GRADED, COULD_NOT_RUN, SOME_NOT_GRADED = 0, 2, 3
+
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "grade",
         help="grade submitted notebooks, each graded function in its own sandbox",
         description="Grade submitted notebooks function by function in resource-limited "
-        "sandboxes. Takes notebooks, folders and nbgrader submitted/ trees (the student id "
-        "comes from submitted/<student>/<assignment>/). Exit code 0 whenever grading ran, "
-        "whatever the scores.",
+        "sandboxes. Takes notebooks, folders and nbgrader submitted/ trees (the student id is "
+        "the folder directly under submitted/, or the file name of a loose notebook).",
+        epilog="Exit codes: 0 every input was graded (whatever the scores); 3 grading ran but "
+        "some inputs could not be graded (a link, a pipe, a missing or malformed notebook, two "
+        "notebooks for one student, a result that could not be stored): each has its own record "
+        "saying why, and stderr lists them; 2 grading could not run at all (an unknown "
+        "assignment, no isolation without --insecure, a bad option).",
     )
     parser.add_argument("submissions", nargs="+", type=Path, metavar="SUBMISSION")
     parser.add_argument(
@@ -82,10 +88,10 @@ def handle(args: argparse.Namespace) -> int:
         shard = parse_shard(args.shard) if args.shard else None
     except BatchError as error:
         print(f"dnnkit grade: {error}", file=sys.stderr)
-        return 2
+        return COULD_NOT_RUN
     if args.force and args.results is None:
         print("dnnkit grade: --force only means something with --results", file=sys.stderr)
-        return 2
+        return COULD_NOT_RUN
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     report = _report_saved if args.results is not None and not args.json else None
     try:
@@ -102,10 +108,21 @@ def handle(args: argparse.Namespace) -> int:
         )
     except (ImportError, ValueError, NotebookError, OSError, ResultError, SandboxError) as error:
         print(f"dnnkit grade: grading could not run: {error}", file=sys.stderr)
-        return 2
+        return COULD_NOT_RUN
     results = [result for _, result in outcome.graded]
+    documents = [
+        {**result.to_json(), "student": submission.student, "assignment": submission.assignment}
+        for submission, result in outcome.graded
+    ]
+    for submission, reason in outcome.not_graded:
+        print(
+            f"dnnkit grade: not graded: {submission.student} ({submission.assignment}): {reason}",
+            file=sys.stderr,
+        )
+    for submission, reason in outcome.unsaved:
+        print(f"dnnkit grade: result not stored: {submission.student}: {reason}", file=sys.stderr)
     if args.json:
-        print(json.dumps([result.to_json() for result in results], indent=2))
+        print(json.dumps(documents, indent=2))
     elif args.results is not None:
         print(
             f"graded {len(results)}, unchanged {len(outcome.unchanged)}, "
@@ -113,7 +130,7 @@ def handle(args: argparse.Namespace) -> int:
         )
     elif results:
         print(render_table(results))
-    return 0
+    return SOME_NOT_GRADED if outcome.not_graded or outcome.unsaved else ALL_GRADED
 
 
 def _report_saved(submission: Submission, result: SubmissionResult, path: Path) -> None:

@@ -5,8 +5,9 @@ The grader never executes a submitted notebook as a whole: it pulls out each
 training loop or a stray infinite loop outside the graded cells never runs at grading time.
 Everything here only parses.
 
-A submitted notebook is hostile data: :func:`read_notebook` opens it without following a symlink
-(a link to the solved notebook must not be graded) or waiting on a FIFO, caps its size, and turns
+A submitted notebook is hostile data: :func:`read_submitted` opens it without following a symlink
+anywhere a student could have placed one (a link to the solved notebook or to a classmate's must
+not be graded), opens nothing but a regular file (no FIFO, no device), caps its size, and turns
 every way the file can be wrong (encoding, JSON, nesting, huge numbers, wrongly typed cells) into
 one :class:`NotebookError` a student can act on. The other functions accept any JSON shape
 without raising.
@@ -17,9 +18,12 @@ from __future__ import annotations
 import ast
 import copy
 import errno
+import hashlib
+import itertools
 import json
 import math
 import os
+import re
 import stat
 import threading
 from dataclasses import dataclass, field
@@ -70,26 +74,108 @@ def _parse_float(text: str) -> float:
     return float(text)
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's bytes: a regular file only, never through a symlink, never blocking."""
-    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+NBGRADER_SUBMITTED = "submitted"  # nbgrader's submitted/<student>/<assignment>/ layout
+
+
+@dataclass(frozen=True)
+class SubmittedFile:
+    """A submission's bytes as the safe opener read them, once: what is hashed is what is graded."""
+
+    path: Path
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def untrusted_depth(path: Path) -> int:
+    """How many trailing components of ``path`` a student may have placed (and so may be links).
+
+    In nbgrader's layout everything below ``submitted/`` (student, assignment folder, file);
+    elsewhere the file itself, its folder being the instructor's.
+    """
+    parts = path.parts
+    return 3 if len(parts) >= 4 and parts[-4] == NBGRADER_SUBMITTED else 1
+
+
+def read_submitted(path: str | Path) -> SubmittedFile:
+    """A submission's bytes: a regular file reached without any symbolic link in the part of the
+    path a student controls (:func:`untrusted_depth`), never blocking, size capped.
+
+    Raises NotebookError saying, in words a student understands, what is there instead: a link,
+    a folder, a pipe, a device, nothing, or a file too large or unreadable. Nothing is opened that
+    is not a regular file, so a device never sees an ``open``.
+    """
+    path = Path(path)
+    depth = untrusted_depth(path)
+    trusted = Path(*path.parts[:-depth]) if len(path.parts) > depth else Path(".")
     try:
-        fd = os.open(path, flags)
+        folder = os.open(trusted, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise NotebookError(f"{path} does not exist: no notebook was handed in there") from None
+    except OSError as error:
+        raise NotebookError(f"cannot read {path}: {error.strerror} ({trusted})") from None
+    try:
+        for name in path.parts[-depth:-1]:
+            inner = _open_no_follow(folder, name, path, os.O_DIRECTORY)
+            os.close(folder)
+            folder = inner
+        data = _read_regular(folder, path)
+    finally:
+        os.close(folder)
+    return SubmittedFile(path, data)
+
+
+def _open_no_follow(folder: int, name: str, path: Path, flags: int) -> int:
+    """Open ``name`` in ``folder`` without following a link, or say in words why not."""
+    try:
+        info = os.stat(name, dir_fd=folder, follow_symlinks=False)
+        kind = _kind(info.st_mode)
+        wanted = "folder" if flags & os.O_DIRECTORY else "file"
+        if kind != wanted:
+            raise NotebookError(_not_a_notebook(path, name, kind))
+        fd = os.open(
+            name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | flags, dir_fd=folder
+        )
+    except FileNotFoundError:
+        raise NotebookError(f"{path} does not exist: no notebook was handed in there") from None
     except OSError as error:
         if error.errno == errno.ELOOP:
-            raise NotebookError(
-                f"{path} is a symbolic link; hand in the notebook file itself, not a link"
-            ) from None
+            raise NotebookError(_not_a_notebook(path, name, "symbolic link")) from None
         raise NotebookError(f"cannot read {path}: {error.strerror}") from None
+    opened = os.fstat(fd)
+    if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):  # replaced meanwhile
+        os.close(fd)
+        raise NotebookError(f"{path} changed while it was opened; hand it in again")
+    return fd
+
+
+def _kind(mode: int) -> str:
+    kinds = {
+        stat.S_ISREG: "file",
+        stat.S_ISDIR: "folder",
+        stat.S_ISLNK: "symbolic link",
+        stat.S_ISFIFO: "named pipe (FIFO)",
+        stat.S_ISCHR: "device",
+        stat.S_ISBLK: "device",
+        stat.S_ISSOCK: "socket",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "special file")
+
+
+def _not_a_notebook(path: Path, name: str, kind: str) -> str:
+    where = str(path) if name == path.name else f"{name} in {path}"
+    return f"{where} is a {kind}, not a notebook file; hand in the notebook file itself"
+
+
+def _read_regular(folder: int, path: Path) -> bytes:
+    """The bytes of the regular file ``path.name`` in ``folder`` (size capped)."""
+    fd = _open_no_follow(folder, path.name, path, 0)
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise NotebookError(
-                f"{path} is not a regular file (a folder, a pipe or a device?); "
-                "hand in the .ipynb file itself"
-            )
-        if info.st_size > MAX_NOTEBOOK_BYTES:
-            raise NotebookError(_too_big(path, info.st_size))
+        size = os.fstat(fd).st_size
+        if size > MAX_NOTEBOOK_BYTES:
+            raise NotebookError(_too_big(path, size))
         chunks, size = [], 0
         while size <= MAX_NOTEBOOK_BYTES:  # the file may grow while read
             chunk = os.read(fd, min(1 << 20, MAX_NOTEBOOK_BYTES + 1 - size))
@@ -151,12 +237,17 @@ def _is_number(value: Any) -> bool:
 
 
 def read_notebook(path: str | Path) -> dict:
-    """Load a notebook's JSON safely, checking the structure the grader reads.
+    """Load a notebook's JSON safely (:func:`read_submitted`), checking the structure the grader
+    reads.
 
     Raises NotebookError, with a reason a student can act on, for anything else.
     """
-    path = Path(path)
-    data = _read_bytes(path)
+    return parse_notebook(read_submitted(path))
+
+
+def parse_notebook(submitted: SubmittedFile) -> dict:
+    """The notebook in bytes the safe opener read; NotebookError for anything that is not one."""
+    path, data = submitted.path, submitted.data
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -212,10 +303,31 @@ def parse_python(source: str) -> ast.Module | None:
         return None
 
 
+# ast.parse holds the GIL throughout (about 2 us per character): a 20 MB cell would stall every
+# grading thread, and the jobs waiting on them, for most of a minute. Cells longer than this (a
+# lesson's are under 5 KB) are scanned line by line instead.
+MAX_PARSED_CHARS = 50_000
+MAX_IMPORT_LINES = 1_000  # of a cell too long to parse: its first import lines only
+_IMPORT_LINE = re.compile(r"^(?:import|from)\b[^\n]*", re.MULTILINE)
+
+
 def import_statements(source: str) -> list[str]:
-    """The top-level import statements of a code cell (magics and broken code are skipped)."""
+    """The top-level import statements of a code cell (magics and broken code are skipped).
+
+    Without the word ``import`` a cell has none (most cells: nothing is parsed); a cell too long
+    to parse gives the import statements written on one line of their own.
+    """
+    if "import" not in source:
+        return []
+    if len(source) > MAX_PARSED_CHARS:
+        lines = itertools.islice(_IMPORT_LINE.finditer(source), MAX_IMPORT_LINES)
+        return [statement for line in lines for statement in _imports_of(line.group())]
     lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
-    tree = parse_python("\n".join(lines))
+    return _imports_of("\n".join(lines))
+
+
+def _imports_of(source: str) -> list[str]:
+    tree = parse_python(source)
     if tree is None:
         return []
     nodes = [node for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]

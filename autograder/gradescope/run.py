@@ -17,7 +17,6 @@ from pathlib import Path
 
 from autograder.gradescope.results import gradescope_results, refusal, write_results
 from autograder.grading.grader import grade_paths
-from autograder.grading.result_store import sha256_of
 
 ROOT_VARIABLE = "GRADESCOPE_ROOT"
 DEFAULT_ROOT = "/autograder"
@@ -39,10 +38,10 @@ def find_notebook(folder: Path, assignment: str) -> Path | str:
     found = [
         path
         for path in sorted(folder.rglob("*.ipynb"))
-        if path.is_file()
-        and not any(
+        if not any(
             p in IGNORED_FOLDERS or p.startswith(".") for p in path.relative_to(folder).parts
         )
+        and not _through_a_link(folder, path)
     ]
     named = [path for path in found if path.name == f"{assignment}.ipynb"]
     if len(named) == 1:
@@ -55,6 +54,13 @@ def find_notebook(folder: Path, assignment: str) -> Path | str:
         f"Your submission holds {len(found)} notebooks; upload only {assignment}.ipynb "
         "(or name the one to grade so)."
     )
+
+
+def _through_a_link(folder: Path, path: Path) -> bool:
+    """Whether a folder on the way from ``folder`` to ``path`` is a link (never followed; the
+    notebook itself, if a link, is refused by name when it is read)."""
+    parents = path.relative_to(folder).parents
+    return any((folder / parent).is_symlink() for parent in parents if parent != Path("."))
 
 
 def submitter(root: Path) -> str | None:
@@ -87,7 +93,7 @@ def main() -> int:
     (result,) = grade_paths([notebook], assignment, identities=[identity])
     for test in result.tests:
         test.partial_credit = bool(config.get("partial_credit"))
-    extra = {"sha256": sha256_of(notebook), "dnnkit": config.get("dnnkit")}
+    extra = {"sha256": result.sha256, "dnnkit": config.get("dnnkit")}
     document = gradescope_results(
         result, visibility=visibility, seconds=time.perf_counter() - started, extra=extra
     )

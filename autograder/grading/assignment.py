@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from autograder.course.notebooks import NotebookError, parse_python
+from autograder.course.notebooks import MAX_PARSED_CHARS, NotebookError, parse_python
 from autograder.course.secret import course_secret
 from autograder.grading.cases import GLOBAL_RANDOM_LOCK, PreparedCase, prepared_cases
 from autograder.grading.reference import load_reference, reference_sources
@@ -27,11 +27,29 @@ from autograder.sandbox.protocol import FIRST_SEED, Limits
 @lru_cache(maxsize=4096)  # a submission asks for each of its cells' names many times over
 def used_names(source: str) -> frozenset[str]:
     """Names a cell uses (called, or passed on as values, as in ``{"softmax": softmax}``); the
-    whole text's words if the cell does not parse."""
-    tree = parse_python(source)
+    whole text's words if the cell does not parse, or is too long to parse without stalling the
+    grader (``MAX_PARSED_CHARS``)."""
+    tree = parse_python(source) if len(source) <= MAX_PARSED_CHARS else None
     if tree is None:
-        return frozenset(re.findall(r"\w+", source))
+        return _words(source)
     return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+
+
+_WORD, _NOT_WORD = re.compile(r"\w+"), re.compile(r"\W")
+WORDS_CHUNK = 65_536  # characters scanned per regex call: other threads get the GIL in between
+
+
+def _words(source: str) -> frozenset[str]:
+    """Every word of the text, scanned in chunks cut between words (one scan of 20 MB holds the
+    GIL for seconds)."""
+    words: set[str] = set()
+    start = 0
+    while start < len(source):
+        cut = _NOT_WORD.search(source, min(len(source), start + WORDS_CHUNK))
+        end = cut.start() if cut else len(source)
+        words.update(_WORD.findall(source, start, end))
+        start = end + 1
+    return frozenset(words)
 
 
 def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str]:
@@ -51,8 +69,15 @@ def helpers_of(name: str, sources: dict[str, str], names: list[str]) -> list[str
 # its namespace and runs case 0 twice) + a share per call of the kit's helpers (a round trip:
 # encoding in the child, the helper server); wall = factor x CPU + margin + a share per call
 # (the grader relays each call; a busy machine). The hidden test's own limits stay the ceiling.
+# The wall factor is the number of jobs per core (grade_paths runs three sandboxes per core): a
+# compute-bound job sharing its core that way still reaches its CPU limit before its wall limit.
+# Time spent waiting for the grader is not counted at all (autograder.sandbox.pool.Waits): it is
+# credited up to the hidden test's wall_seconds or WAIT_CREDIT, the larger (a batch beside the
+# heaviest notebooks the opener accepts starves grading threads of the GIL for seconds).
 CPU_FLOOR, CPU_FACTOR, CPU_PER_CALL = 0.15, 25.0, 0.002
-WALL_FACTOR, WALL_MARGIN, WALL_PER_CALL = 2.0, 0.1, 0.02
+WAIT_CREDIT = 10.0
+JOBS_PER_CORE = 3
+WALL_FACTOR, WALL_MARGIN, WALL_PER_CALL = float(JOBS_PER_CORE), 0.1, 0.02
 CALLS_FACTOR = 2  # case 0 runs twice, and a student's loop may call a helper more often
 
 
@@ -145,7 +170,12 @@ class Assignment:
         calls = CALLS_FACTOR * run.helper_calls
         cpu = min(spec.cpu_seconds, CPU_FLOOR + CPU_FACTOR * run.seconds + CPU_PER_CALL * calls)
         wall = min(spec.wall_seconds, WALL_FACTOR * cpu + WALL_MARGIN + WALL_PER_CALL * calls)
-        return Limits(round(cpu, 3), round(wall, 3), spec.memory_mb)
+        return Limits(
+            round(cpu, 3),
+            round(wall, 3),
+            spec.memory_mb,
+            credit_seconds=max(spec.wall_seconds, WAIT_CREDIT),
+        )
 
     def points_of(self, name: str) -> float:
         """What ``name`` is worth (1 when the solved notebook does not say)."""

@@ -16,14 +16,20 @@ import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tqdm import tqdm
 
-from autograder.course.notebooks import NotebookError, find_graded_cells, read_notebook
-from autograder.grading.assignment import Assignment, helpers_of
-from autograder.grading.cases import judge_prepared
+from autograder.course.notebooks import (
+    NotebookError,
+    find_graded_cells,
+    parse_notebook,
+    read_submitted,
+)
+from autograder.grading.assignment import JOBS_PER_CORE, Assignment, helpers_of
+from autograder.grading.cases import PreparedCase, judge_prepared
+from autograder.grading.helper_bounds import CallBounds
 from autograder.grading.jobs import JobReport, describe_ending, job_message, read_messages
 from autograder.grading.kit_helpers import HelperServers, error_reply
 from autograder.grading.reference import reference_sources
@@ -66,18 +72,29 @@ class Grader:
         self.pool = pool
         self.helpers = helpers
         self._student_cells: dict[int, dict[str, str]] = {}
+        # Per submission: the sha256 of the bytes graded, and why it could not be graded at all.
+        self._read: dict[int, tuple[str | None, str | None]] = {}
 
-    def _jobs_for(self, index: int, path: Path, identity: str) -> tuple[list[Job], str]:
+    def _jobs_for(
+        self, index: int, path: Path, identity: str, problem: str | None
+    ) -> tuple[list[Job], str]:
+        """The jobs of one submission and the imports they share; with ``problem`` (known before
+        grading, or found reading the file), every function is not graded, saying why."""
         names = self.assignment.names
         try:
-            notebook = read_notebook(path)
-            cells = find_graded_cells(notebook, names)
+            if problem is not None:
+                raise NotebookError(problem)
+            submitted = read_submitted(path)
+            self._read[index] = (submitted.sha256, None)
+            cells = find_graded_cells(parse_notebook(submitted), names)
         except Exception as error:  # whatever the file holds, only this submission is affected
             problem = (
                 str(error)
                 if isinstance(error, NotebookError)
                 else (f"the notebook could not be read ({type(error).__name__})")
             )
+            sha256 = self._read.get(index, (None, None))[0]
+            self._read[index] = (sha256, problem)
             return [Job(index, identity, name, None, [], problem) for name in names], ""
         # The kit's imports, plus any the student added in their own (non-graded) cells.
         lines = [*self.assignment.imports.splitlines(), *cells.imports.splitlines()]
@@ -93,13 +110,15 @@ class Grader:
         self._student_cells[index] = cells.code
         return jobs, imports
 
-    def _grade_submission(self, index: int, path: Path, identity: str) -> list[Job]:
+    def _grade_submission(
+        self, index: int, path: Path, identity: str, problem: str | None = None
+    ) -> list[Job]:
         """Grade one submission: every graded function in its own child, in one confined world.
 
         A session that breaks down (its processes killed, a setup that fails) costs the function
         it was running, named as the grader's fault; the rest continue in a fresh session.
         """
-        jobs, imports = self._jobs_for(index, path, identity)
+        jobs, imports = self._jobs_for(index, path, identity, problem)
         pending = []
         for job in jobs:
             if job.problem is not None or job.code is None:
@@ -146,7 +165,10 @@ class Grader:
         kit_helpers = self.assignment.kit_helpers[job.name]
         message = job_message(job.name, imports, kit_helpers, job.code, cases, own)
         limits = self.assignment.limits(job.name)
-        serve = self._helper_service(kit_helpers, limits) if kit_helpers else None
+        # The session may extend the job by the grader's own delays (limits.credit_seconds at
+        # most): its helper calls may take as long.
+        served = replace(limits, wall_seconds=limits.wall_seconds + limits.credit_seconds)
+        serve = self._helper_service(kit_helpers, served, cases) if kit_helpers else None
         if serve is not None and self.helpers is None:
             raise RuntimeError("this function needs the kit's helpers but no server runs")
         ending, messages = session.run(message, limits, serve)
@@ -157,15 +179,24 @@ class Grader:
             reason = f"the grader failed on this function ({type(error).__name__})"
             job.result = self._result(job, not_graded=reason)
 
-    def _helper_service(self, allowed: list[str], limits: Limits) -> Callable[[Frame], Frame]:
-        """Answer the child's calls of the kit's helpers it may use, through a helper server."""
+    def _helper_service(
+        self, allowed: list[str], limits: Limits, cases: tuple[PreparedCase, ...]
+    ) -> Callable[[Frame], Frame]:
+        """Answer the child's calls of the kit's helpers it may use, through a helper server, when
+        their arguments are no larger than the job's ``cases`` make plausible (``helper_bounds``):
+        the server then does no work on a hostile call."""
         deadline = time.monotonic() + limits.wall_seconds + DEADLINE_GRACE
+        bounds = CallBounds.of_cases(prepared.args for prepared in cases)
 
         def serve(request: Frame) -> Frame:
             name = request.head.get("name")
             if name not in allowed:
                 refused = f"NameError: {str(name)[:40]!r} is not a helper of this function"
                 return error_reply(refused)
+            breach = bounds.breach(request)
+            if breach is not None:
+                refused = f"arguments too large for the kit's {name}: {breach}"
+                return error_reply(f"MemoryError: {refused}")
             return self.helpers.call(request, deadline)
 
         return serve
@@ -260,23 +291,28 @@ class Grader:
         progress: bool = False,
         on_result: Callable[[int, SubmissionResult], None] | None = None,
         identities: list[str] | None = None,
+        problems: list[str | None] | None = None,
     ) -> list[SubmissionResult]:
         """Grade every submission; results come back in the order of ``paths``.
 
         ``identities`` name the submissions (student ids) for drawing their hidden cases; by
-        default each file's name without ``.ipynb``.
+        default each file's name without ``.ipynb``. ``problems`` say, per submission, why it
+        cannot be graded whatever it holds (its result then says so; nothing is opened).
 
         Each submission is finished (helper notes added) as soon as its last function is judged,
         and handed to ``on_result(index, result)`` then, so a caller can save it before the rest
         of the batch is done: a killed batch loses only the submissions still in flight.
         """
         identities = identities or [path.stem for path in paths]
+        problems = problems or [None] * len(paths)
         isolation = self.pool.isolation  # what every result says it was graded under
         results: list[SubmissionResult | None] = [None] * len(paths)
 
         def finish(index: int, jobs: list[Job]) -> None:
             self._add_helper_notes(jobs)
-            result = SubmissionResult(str(paths[index]), [job.result for job in jobs], isolation)
+            sha256, problem = self._read.pop(index, (None, None))
+            tests = [job.result for job in jobs]
+            result = SubmissionResult(str(paths[index]), tests, isolation, sha256, problem)
             results[index] = result
             if on_result is not None:
                 on_result(index, result)
@@ -284,9 +320,10 @@ class Grader:
         bar = tqdm(total=len(paths), disable=not progress, unit="submission")
         # Submissions are queued in order, so the first ones finish first.
         with bar, ThreadPoolExecutor(self.pool.workers) as executor:
+            submissions = enumerate(zip(paths, identities, problems, strict=True))
             futures = {
-                executor.submit(self._grade_submission, index, path, identity): index
-                for index, (path, identity) in enumerate(zip(paths, identities, strict=True))
+                executor.submit(self._grade_submission, index, path, identity, problem): index
+                for index, (path, identity, problem) in submissions
             }
             try:
                 for future in as_completed(futures):
@@ -344,10 +381,12 @@ def grade_paths(
     insecure: bool = False,
     on_result: Callable[[int, SubmissionResult], None] | None = None,
     identities: list[str] | None = None,
+    problems: list[str | None] | None = None,
 ) -> list[SubmissionResult]:
     """Grade submissions of one assignment (the Python entry point of ``dnnkit grade``).
 
     ``identities`` (student ids) choose each submission's hidden cases; by default the file names.
+    ``problems``: why a submission cannot be graded whatever it holds (see :meth:`Grader.grade`).
 
     ``on_result(index, result)`` is called as each submission is finished (its isolation set),
     in the order they finish, so a batch can store results as it goes.
@@ -358,6 +397,6 @@ def grade_paths(
     # Three warm sandboxes per core (a job waits on its grader thread and the helper server part of
     # the time; measured on 2 cores, 200 submissions: 2 workers 139 ms each, 4: 122, 6: 113), but
     # no more than there are submissions: starting one costs more than it saves on one notebook.
-    workers = workers or min(3 * (os.cpu_count() or 1), len(paths))
+    workers = workers or min(JOBS_PER_CORE * (os.cpu_count() or 1), len(paths))
     with GradingRun(assignment_id, workers, insecure) as run:
-        return run.grader.grade(paths, progress, on_result, identities)
+        return run.grader.grade(paths, progress, on_result, identities, problems)

@@ -5,10 +5,13 @@ A graded function that calls other graded functions (``L_model_forward`` calls
 function. Those versions must never enter the sandbox, so the child's call travels as plain data
 (``autograder.sandbox.channel``) to the grader, which checks that the job may call that helper and
 passes the call on to a helper server: ``python -m autograder.grading.kit_helpers ASSIGNMENT FD``.
-The server holds the reference functions and runs them on the child's arguments under an
-address-space limit, in its own process, so hostile arguments (a 10^5 x 10^5 layer) cost a
-MemoryError there, not the grader's memory. A call that outlives the job's deadline gets the
-server restarted.
+The server holds the reference functions and runs them on the child's arguments in its own
+process. The grader first refuses arguments larger than the job's cases allow
+(``helper_bounds``); what passes is still limited per call, as no job's memory limit or cgroup
+covers this process: a call may grow the server's address space by ``CALL_MEMORY_BYTES`` (past
+that it gets a MemoryError) and may use ``CALL_CPU_SECONDS`` of CPU (past that the kernel ends the
+server, even inside numpy). A server that died or outlived the job's deadline is restarted, and
+the call gets an error reply the child raises: only the calling job pays.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import os
 import queue
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -28,10 +32,14 @@ import numpy as np
 
 from autograder.sandbox import channel
 from autograder.sandbox.channel import ChannelError, Frame
-from autograder.sandbox.pool import SINGLE_THREADED
+from autograder.sandbox.pool import sandbox_environment
 from autograder.sandbox.protocol import REPLY
 
-SERVER_MEMORY_BYTES = 6 * 1024**3  # address space of the server, beyond which a call fails
+# Per call: the address space a call may add to the server's (measured: a call on lesson 2's
+# X of 12288 x 209 float64 adds about 130 MB; six servers on 2 cores stay within about 4 GB) and
+# its CPU time (lessons 1 and 3 use well under a millisecond a call, lesson 2's size about 0.12 s).
+CALL_MEMORY_BYTES = 512 * 1024**2
+CALL_CPU_SECONDS = 1.0
 MAX_ERROR = 300
 
 
@@ -54,7 +62,7 @@ class HelperServer:
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            env={**os.environ, **SINGLE_THREADED},
+            env=sandbox_environment(),
         )
         theirs.close()
 
@@ -174,11 +182,14 @@ class Answerer:
 
 
 def serve(assignment_id: str, fd: int) -> None:
-    """The server's loop: one call in, one reply out, until the grader closes the socket."""
+    """The server's loop: one call in, one reply out, until the grader closes the socket; each
+    call under the per-call memory and CPU limits (the module's docstring says why)."""
     from autograder.grading.reference import load_reference
 
     answerer = Answerer(load_reference(assignment_id))
-    resource.setrlimit(resource.RLIMIT_AS, (SERVER_MEMORY_BYTES, SERVER_MEMORY_BYTES))
+    limit = _address_space() + CALL_MEMORY_BYTES
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)  # the end of a call over its CPU time
     sock = socket.socket(fileno=fd)
     while True:
         try:
@@ -187,7 +198,16 @@ def serve(assignment_id: str, fd: int) -> None:
             return
         if request is None:
             return
-        channel.send(sock, answerer.answer(request))
+        signal.setitimer(signal.ITIMER_PROF, CALL_CPU_SECONDS)
+        reply = answerer.answer(request)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        channel.send(sock, reply)
+
+
+def _address_space() -> int:
+    """This process's address space now (bytes): the base a call's memory is counted from."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ notebook, the numpy version and the course secret), so a resumed batch skips exa
 submissions whose result is still true and regrades the rest.
 
 Layout: ``<results>/<assignment>/<student>.json``; a student id that is not a plain file name is
-percent-encoded (:func:`file_stem`), and the id itself is always inside the file.
+encoded one-to-one (:func:`file_stem`), and the id itself is always inside the file, checked when
+it is read and before it is replaced.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from autograder.course.paths import ASSIGNMENT_ID, KIT, SUPPORT_PACKAGE, CoursePaths
 from autograder.grading.results import SubmissionResult
@@ -39,6 +39,8 @@ PARTIAL_CREDIT = "partial-credit"
 TEMPORARY_PREFIX = ".tmp-"
 STALE_TEMPORARY_SECONDS = 3600  # a temporary file this old belongs to a writer that was killed
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,99}")
+PLAIN_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@+-")
+MAX_ENCODED = 180  # with "~" and ".json", under the 255-byte name limit of common file systems
 # What decides a grade besides the notebook: these packages of the kit, and the support package.
 GRADING_PACKAGES = (
     "autograder/course",
@@ -55,30 +57,26 @@ class ResultError(ValueError):
 
 
 def file_stem(student: str) -> str:
-    """A file or folder name for a student id: the id itself when plain, else percent-encoded.
+    """A file or folder name for a student id, one-to-one: no two ids ever share a file.
 
-    Ids come from folder names and, on a shared volume, from other machines: anything that could
-    climb out of a folder (``..``, ``/``), hide (a leading dot) or collide with our temporary files
-    is encoded; the encoding is reversible, so two ids never share a file.
+    A plain id (letters, digits, ``_.@+-``, not starting with a dot or a dash, at most 100
+    characters) is its own name. Any other id is written ``~`` + every byte outside that set
+    percent-encoded (``%2F`` for ``/``); ``~`` never starts a plain id, and ``%`` never appears in
+    one, so the two forms cannot meet. An id whose encoding would pass the file system's name limit
+    becomes ``~~`` + its first characters + the full sha256 of the id. Ids come from folder names,
+    LMS exports and zip file names, which students influence, so the stored id is checked on
+    every read and write too (:class:`ResultStore`).
     """
     if PLAIN_NAME.fullmatch(student):
         return student
-    encoded = quote(student, safe="")
-    if not encoded or encoded.startswith("."):
-        encoded = "%2E" + encoded[1:] if encoded else "%00empty"
-    if len(encoded) > 150:  # keep under every file system's name limit, still unique
-        digest = hashlib.sha256(student.encode()).hexdigest()[:16]
-        encoded = f"{encoded[:100]}~{digest}"
-    return encoded
-
-
-def sha256_of(path: Path) -> str:
-    """The sha256 of a file's bytes: what a result says was graded."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    encoded = "".join(
+        chr(byte) if chr(byte) in PLAIN_CHARACTERS else f"%{byte:02X}"
+        for byte in student.encode("utf-8", "surrogatepass")
+    )
+    if len(encoded) <= MAX_ENCODED:
+        return f"~{encoded}"
+    digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"~~{encoded[:100]}~{digest}"
 
 
 def grader_fingerprint(assignment_id: str, paths: CoursePaths = KIT) -> str:
@@ -145,6 +143,7 @@ def make_record(
         "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "dnnkit": _installed("dnnkit"),
         "isolation": _plain(getattr(result, "isolation", None)),
+        "not_graded": result.not_graded,
         "score": result.score,
         "max_score": result.max_score,
         "tests": tests,
@@ -181,9 +180,19 @@ class ResultStore:
         ) == (sha256, fingerprint, scoring)
 
     def save(self, record: dict) -> Path:
-        """Write one result atomically: a temporary file, fsync, rename over the final name."""
+        """Write one result atomically: a temporary file, fsync, rename over the final name.
+
+        Never over another student's result: a file holding another id (a name collision on a
+        case-insensitive file system, a hand-made file) is refused with :class:`ResultError`.
+        """
         path = self.path_for(record["assignment"], record["student"])
         path.parent.mkdir(parents=True, exist_ok=True)
+        existing = _read(path)
+        if existing is not None and existing.get("student") != record["student"]:
+            raise ResultError(
+                f"{path} holds the result of student {existing.get('student')!r}; not "
+                f"overwritten with {record['student']!r}'s (rename one of the two)"
+            )
         temporary = (
             path.parent / f"{TEMPORARY_PREFIX}{path.name}.{os.getpid()}.{secrets.token_hex(4)}"
         )

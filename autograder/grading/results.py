@@ -103,6 +103,9 @@ class SubmissionResult:
     # The sandbox's isolation in force (``SandboxPool.isolation``); "isolated": False means graded
     # without it (--insecure).
     isolation: dict = field(default_factory=dict)
+    sha256: str | None = None  # of the bytes graded (None when the file could not be read)
+    # Why the notebook could not be graded at all (a link, a pipe, a missing or malformed file).
+    not_graded: str | None = None
 
     @property
     def isolated(self) -> bool:
@@ -124,4 +127,6 @@ class SubmissionResult:
             "max_score": self.max_score,
             "tests": [test.to_json() for test in self.tests],
             "isolation": self.isolation,
+            "sha256": self.sha256,
+            "not_graded": self.not_graded,
         }

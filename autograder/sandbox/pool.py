@@ -17,9 +17,11 @@ import contextlib
 import json
 import os
 import queue
+import select
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from types import TracebackType
@@ -38,6 +40,35 @@ SINGLE_THREADED = {
     "PYTHONDONTWRITEBYTECODE": "1",
     "MPLBACKEND": "Agg",
 }
+# The only variables of the grader's environment that reach a process running or serving student
+# code (zygotes, their children, helper servers): where Python finds the kit, the locale, where
+# matplotlib keeps its font cache, and OpenBLAS's CPU settings (wrong results without them on some
+# processors). Nothing else: the course secret, CI tokens and cloud credentials stay with the
+# grader. docs/SECURITY.md lists them.
+INHERITED_VARIABLES = (
+    "PATH",
+    "HOME",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "PYTHONPATH",
+    "MPLCONFIGDIR",
+    "XDG_CACHE_HOME",
+    "XDG_CONFIG_HOME",
+    "OPENBLAS_CORETYPE",
+    "OPENBLAS_L2_SIZE",
+)
+
+
+def sandbox_environment() -> dict[str, str]:
+    """The environment of a process that runs or serves student code: an allow-list, never the
+    grader's whole environment."""
+    inherited = {name: os.environ[name] for name in INHERITED_VARIABLES if name in os.environ}
+    return {**inherited, **SINGLE_THREADED}
+
+
 MAX_MESSAGES = 400  # per job: a cell report, a rerun and two stages of cases fit many times over
 MAX_JOB_BYTES = 128_000_000  # everything one job may send back
 DEADLINE_GRACE = 2.0  # the session kills at the wall limit; the grader stops waiting a bit later
@@ -90,7 +121,7 @@ class Zygote:
             pass_fds=[theirs.fileno()],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
-            env={**os.environ, **SINGLE_THREADED},
+            env=sandbox_environment(),
         )
         theirs.close()
         self.control.sendall(json.dumps({"preload": preload, "strict": strict}).encode() + b"\n")
@@ -160,20 +191,32 @@ class Session:
         return json.loads(line)
 
     def run(self, job: Frame, limits: Limits, serve: Serve | None) -> tuple[Ending, list[Frame]]:
-        """Run one job: send it, serve helper calls, collect the child's messages, get the end."""
+        """Run one job: send it, serve helper calls, collect the child's messages, get the end.
+
+        What the job spends waiting for this process (its job frame, the replies to its helper
+        calls, this process's stalls) is measured and granted to the session on a credit socket
+        of the job's own, so the job's wall-clock limit counts its own time only.
+        """
         ours, theirs = socket.socketpair()
+        credit, their_credit = socket.socketpair()
+        waits = Waits()
         try:
             request = json.dumps({"limits": limits.request()}).encode() + b"\n"
-            self.sock.settimeout(limits.wall_seconds + DEADLINE_GRACE)
-            socket.send_fds(self.sock, [request], [theirs.fileno()])
+            self.sock.settimeout(limits.wall_seconds + limits.credit_seconds + DEADLINE_GRACE)
+            with waits.measured():  # the job child waits for its frame from its fork on
+                socket.send_fds(self.sock, [request], [theirs.fileno(), their_credit.fileno()])
             theirs.close()
-            messages = converse(ours, job, limits, serve)
+            their_credit.close()
+            messages = converse(ours, job, limits, serve, waits, credit)
         finally:
             ours.close()
+            _send_credit(credit, waits)  # the final total: the child may have ended waiting
+            credit.close()  # then the end of the stream: no credit line arrives after the job
         answer = self._read()
         if "error" in answer:
             raise SandboxError(str(answer["error"]))
         answer.pop("skipped", None)
+        answer["waited_seconds"] = round(waits.total(), 4)
         return Ending(**answer), messages
 
     def close(self) -> None:
@@ -183,29 +226,118 @@ class Session:
             self.sock.close()
 
 
-def converse(sock: socket.socket, job: Frame, limits: Limits, serve: Serve | None) -> list[Frame]:
+class Heartbeat:
+    """A thread of the grader that wakes every ``TICK`` and adds up how late it woke.
+
+    Lateness beyond ``SLACK`` is time this process could not run: another thread held the GIL in
+    one long C call (parsing a huge notebook) or no core was free. A job's helper call or frame
+    waits that long too, and no timer of the job's child can see it, so it is credited.
+    """
+
+    TICK, SLACK = 0.02, 0.001
+
+    def __init__(self) -> None:
+        self._state = (0.0, time.monotonic())  # (stalled so far, last wake-up): swapped at once
+        threading.Thread(target=self._beat, name="dnnkit-heartbeat", daemon=True).start()
+
+    def _beat(self) -> None:
+        while True:
+            time.sleep(self.TICK)
+            stalled, last = self._state
+            now = time.monotonic()
+            self._state = (stalled + max(0.0, now - last - self.TICK - self.SLACK), now)
+
+    def stalled(self) -> float:
+        """Seconds this process has been stalled since the heartbeat started, the current stall
+        included (read by the thread that just woke from it, before the heartbeat could)."""
+        stalled, last = self._state
+        return stalled + max(0.0, time.monotonic() - last - self.TICK - self.SLACK)
+
+
+_HEARTBEAT: list[Heartbeat] = []
+_HEARTBEAT_LOCK = threading.Lock()
+
+
+def heartbeat() -> Heartbeat:
+    """The process's heartbeat, started on first use."""
+    with _HEARTBEAT_LOCK:
+        if not _HEARTBEAT:
+            _HEARTBEAT.append(Heartbeat())
+        return _HEARTBEAT[0]
+
+
+class Waits:
+    """What one job has spent waiting for the grader: the windows the grader measures itself
+    (sending the job, serving a helper call) plus the grader's stalls outside them."""
+
+    def __init__(self) -> None:
+        self._heart = heartbeat()
+        self._measured = 0.0
+        self._stalls_from = self._heart.stalled()  # stalls inside measured windows are added back
+
+    @contextlib.contextmanager
+    def measured(self) -> Iterator[None]:
+        """A window during which the job waits for this process, timed as a whole."""
+        started, stalled = time.monotonic(), self._heart.stalled()
+        try:
+            yield
+        finally:
+            self._measured += time.monotonic() - started
+            self._stalls_from += self._heart.stalled() - stalled
+
+    def total(self) -> float:
+        """Seconds of credit so far."""
+        return self._measured + max(0.0, self._heart.stalled() - self._stalls_from)
+
+
+def converse(
+    sock: socket.socket,
+    job: Frame,
+    limits: Limits,
+    serve: Serve | None,
+    waits: Waits | None = None,
+    credit: socket.socket | None = None,
+) -> list[Frame]:
     """Send the job, answer helper calls, keep everything else, until the child is gone.
 
     Stops early (closing the socket ends the child's next send) on a malformed frame, on more
     messages or bytes than any honest job sends, on a helper call when none is allowed, or at the
-    deadline.
+    deadline (extended by what ``waits`` measured, as the session's is). Questions on ``credit``
+    (the session reached the job's limit) get the running total of ``waits``.
     """
-    deadline = time.monotonic() + limits.wall_seconds + DEADLINE_GRACE
+    waits = waits or Waits()
+    start = time.monotonic()
+
+    def deadline() -> float:
+        granted = min(limits.credit_seconds, waits.total())
+        return start + limits.wall_seconds + DEADLINE_GRACE + granted
+
     messages: list[Frame] = []
     received = 0
     try:
         sock.settimeout(limits.wall_seconds + DEADLINE_GRACE)
-        channel.send(sock, job)
+        with waits.measured():
+            channel.send(sock, job)
         while True:
-            message = channel.receive(sock, deadline, MAX_JOB_BYTES - received)
+            if credit is not None:
+                left = max(0.0, deadline() - time.monotonic())
+                ready, _, _ = select.select([sock, credit], [], [], left)
+                if not ready:
+                    break
+                if credit in ready:
+                    credit = _answer_credit(credit, waits)
+                    if sock not in ready:
+                        continue
+            message = channel.receive(sock, deadline(), MAX_JOB_BYTES - received)
             if message is None:
                 break
             received += message.size
             if message.kind == CALL:
                 if serve is None:
                     break
-                sock.settimeout(max(0.01, deadline - time.monotonic()))
-                channel.send(sock, serve(message))
+                with waits.measured():
+                    sock.settimeout(max(0.01, deadline() - time.monotonic()))
+                    channel.send(sock, serve(message))
                 continue
             messages.append(message)
             if len(messages) >= MAX_MESSAGES:
@@ -213,6 +345,24 @@ def converse(sock: socket.socket, job: Frame, limits: Limits, serve: Serve | Non
     except (ChannelError, TimeoutError, OSError):
         pass  # what arrived so far is judged; the rest counts as never sent
     return messages
+
+
+def _answer_credit(credit: socket.socket, waits: Waits) -> socket.socket | None:
+    """Answer the session's question with the job's credit so far; None once the session is done."""
+    try:
+        question = credit.recv(MAX_LINE)
+    except OSError:
+        return None
+    return credit if question and _send_credit(credit, waits) else None
+
+
+def _send_credit(credit: socket.socket, waits: Waits) -> bool:
+    """Send the running total of the job's credit (False when the session no longer listens)."""
+    try:
+        credit.sendall(json.dumps({"credit": round(waits.total(), 4)}).encode() + b"\n")
+    except OSError:
+        return False
+    return True
 
 
 class SandboxPool:

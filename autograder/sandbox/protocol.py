@@ -11,7 +11,10 @@ A job is a conversation over one Unix socket, made for that job and handed to th
 Every message is one frame of ``autograder.sandbox.channel``: a small JSON head saying what it is
 and a value as plain arrays and JSON (``autograder.sandbox.transport``). Between the grader and a
 zygote (a ``start`` line per submission) and a submission's session (a line per job, with the
-job's socket), JSON lines carry :meth:`Limits.request` and the answer (:class:`Ending`).
+job's socket), JSON lines carry :meth:`Limits.request` and the answer (:class:`Ending`). Beside
+the job's socket travels a credit socket, between the session and the grader only: once a job
+reaches its wall-clock limit the session asks (``{"deadline": true}``) and the grader answers
+with the running total of what the job waited for it (``{"credit": seconds}``).
 """
 
 from __future__ import annotations
@@ -46,7 +49,10 @@ class Limits:
     """Resources one job may use.
 
     ``scratch_bytes``/``scratch_inodes`` size the child's private tmpfs (its only writable place);
-    ``output_bytes`` caps what it may print.
+    ``output_bytes`` caps what it may print. ``credit_seconds`` caps the time the grader may add to
+    ``wall_seconds`` for its own delays (the job frame, replies to helper calls, the grader's
+    stalls): a job must not pay for them, and a sleeping loop still stops within
+    ``wall_seconds + credit_seconds``.
     """
 
     cpu_seconds: float = 2.0
@@ -55,6 +61,7 @@ class Limits:
     output_bytes: int = 1_000_000
     scratch_bytes: int = 16_000_000
     scratch_inodes: int = 64
+    credit_seconds: float = 2.0
 
     def request(self) -> dict[str, Any]:
         """The zygote's request line for one job (the socket travels beside it)."""
@@ -71,3 +78,5 @@ class Ending:
     cpu_seconds: float
     printed: bool = False
     setup_failed: str | None = None  # a confinement step that failed (only with --insecure)
+    credit_seconds: float = 0.0  # the grader's delays the session added to the wall-clock limit
+    waited_seconds: float = 0.0  # the grader's delays it measured for this job (set by the grader)

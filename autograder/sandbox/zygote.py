@@ -207,37 +207,52 @@ class Factory:
             if not line:
                 break
             request = json.loads(line)
-            if len(fds) != 1:
+            if len(fds) not in (1, 2):
                 for fd in fds:
                     os.close(fd)
-                control.sendall(b'{"error": "a job needs exactly one socket"}\n')
+                control.sendall(b'{"error": "a job needs its socket (and a credit socket)"}\n')
                 continue
             job_limits = Limits(**request["limits"])
             body = _probe if request.get("probe") else _run_job
-            ending, job_skipped = self._job(job_limits, fds[0], devnull, body)
+            credit = socket.socket(fileno=fds[1]) if len(fds) == 2 else None
+            ending, job_skipped = self._job(job_limits, fds[0], devnull, body, credit)
             answer = {**asdict(ending), "skipped": job_skipped}
             control.sendall(json.dumps(answer).encode() + b"\n")
         os._exit(0)
 
     def _job(
-        self, limits: Limits, job_fd: int, devnull: int, body: Body
+        self,
+        limits: Limits,
+        job_fd: int,
+        devnull: int,
+        body: Body,
+        credit: socket.socket | None = None,
     ) -> tuple[Ending, list[str]]:
-        """Fork one job child, kill it at the wall-clock limit, and describe how it ended."""
+        """Fork one job child, kill it at the wall-clock limit, and describe how it ended.
+
+        The limit counts the job's own time only: on ``credit`` (a socket to the grader, which the
+        child never holds) the session asks, once the limit is reached, how long the grader kept
+        the job waiting, and extends the limit by that (at most ``limits.credit_seconds``). The
+        child runs on while the grader answers; past ``wall + credit_seconds`` it dies regardless.
+        """
         output = os.memfd_create("output")
         report_read, report_write = os.pipe()
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
+            # The credit socket is closed there too: fds above REPORT_FD are, 0-4 are replaced.
             self._job_child(limits, job_fd, devnull, output, report_write, body)
         os.close(report_write)
         os.close(job_fd)
         pidfd = os.pidfd_open(pid)
-        ready, _, _ = select.select([pidfd], [], [], limits.wall_seconds)
-        timed_out = not ready
+        clock = _WallClock(start, limits, credit)
+        timed_out = not clock.wait(pidfd)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)  # its threads with it; it may not fork
         _, status, usage = os.wait4(pid, 0)
         os.close(pidfd)
+        if credit is not None:
+            credit.close()
         reports = _read_reports(report_read)
         setup_failed = next((str(r["setup_failed"]) for r in reports if "setup_failed" in r), None)
         skipped = [str(s) for r in reports for s in r.get("skipped", [])]
@@ -248,6 +263,7 @@ class Factory:
             cpu_seconds=round(usage.ru_utime + usage.ru_stime, 4),
             printed=os.fstat(output).st_size > 0,
             setup_failed=setup_failed,
+            credit_seconds=round(clock.credit, 4),
         )
         os.close(output)
         return ending, skipped
@@ -330,6 +346,62 @@ class Factory:
         if answer.get("exit_code") != 0:
             return [f"probe child: exit code {answer.get('exit_code')}"]
         return [str(s) for s in [*hello.get("skipped", []), *answer.get("skipped", [])]]
+
+
+class _WallClock:
+    """A job's wall-clock limit, extended by the delays the grader owns up to (the session's side).
+
+    Credits come only from the grader, on a socket of their own (never the job's), as running
+    totals: ``{"credit": seconds}`` lines, each answering a ``{"deadline": true}`` question.
+    """
+
+    def __init__(self, start: float, limits: Limits, credit: socket.socket | None) -> None:
+        self.start, self.wall = start, limits.wall_seconds
+        self.cap = max(0.0, limits.credit_seconds)
+        self.sock, self.credit, self.asked, self._buffer = credit, 0.0, False, b""
+
+    def wait(self, pidfd: int) -> bool:
+        """Wait for the child to end (True) or for its extended limit to pass (False)."""
+        while True:
+            now = time.monotonic()
+            deadline = self.start + self.wall + (self.cap if self.asked else self.credit)
+            waiting = [pidfd] if self.sock is None else [pidfd, self.sock]
+            ready, _, _ = select.select(waiting, [], [], max(0.0, deadline - now))
+            if pidfd in ready:
+                return True
+            if ready:
+                self._read_credit()
+                if self.start + self.wall + self.credit <= time.monotonic():
+                    return False  # the grader's delays do not cover the time taken
+            elif self.asked or self.sock is None:
+                return False  # the grader said nothing in time, or has nothing more to give
+            else:
+                self._ask()
+
+    def _ask(self) -> None:
+        try:
+            self.sock.sendall(b'{"deadline": true}\n')
+            self.asked = True
+        except OSError:
+            self.sock = None
+
+    def _read_credit(self) -> None:
+        """Take the grader's latest running total (capped); the end of the stream ends asking."""
+        self.asked = False
+        try:
+            data = self.sock.recv(MAX_LINE)
+        except OSError:
+            data = b""
+        if not data:
+            self.sock = None
+            return
+        *lines, self._buffer = (self._buffer + data).split(b"\n")
+        self._buffer = self._buffer[-MAX_LINE:]
+        for line in lines:
+            with contextlib.suppress(ValueError, TypeError, KeyError):
+                total = float(json.loads(line)["credit"])
+                if total == total:  # not NaN
+                    self.credit = min(self.cap, max(self.credit, total))
 
 
 def _probe() -> None:

@@ -48,11 +48,15 @@ def json_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Compl
 
 def test_json_output_is_one_gradescope_result_per_submission(json_run) -> None:
     run, results = json_run
-    assert run.returncode == 0, run.stderr
+    assert run.returncode == 3, "the broken notebook is not graded: exit code 3\n" + run.stderr
+    assert "not graded: broken (step_by_step)" in run.stderr
     assert [Path(r["submission"]).stem for r in results][:2] == ["solved", "broken"]
+    assert results[0]["not_graded"] is None
+    assert "is not valid notebook JSON" in results[1]["not_graded"]
     points = notebook_points(KIT.solved_notebook("step_by_step"))
     for result in results:
-        assert set(result) == {"submission", "score", "max_score", "tests", "isolation"}
+        keys = {"submission", "student", "assignment", "score", "max_score", "tests"}
+        assert set(result) == keys | {"isolation", "sha256", "not_graded"}
         assert result["max_score"] == sum(points.values())
         assert [t["name"] for t in result["tests"]] == list(points)
         for test in result["tests"]:
@@ -82,12 +86,21 @@ def test_untouched_release_scores_zero_and_points_at_the_placeholders(json_run) 
 
 
 def test_default_output_is_a_table_and_exit_code_is_zero_even_at_score_zero(tmp_path) -> None:
-    broken = write(tmp_path, "step_by_step", "[]")
-    run = _dnnkit(str(broken))
+    blank = solved_submission()
+    for function in notebook_points(KIT.solved_notebook("step_by_step")):
+        blank = with_cell(blank, function, f"# GRADED FUNCTION: {function}\n")
+    run = _dnnkit(str(write(tmp_path, "step_by_step", blank)))
     assert run.returncode == 0, run.stderr
     assert "0 / 16" in run.stdout
     assert "linear_forward" in run.stdout
     assert "FAILED" in run.stdout
+
+
+def test_a_file_that_is_no_notebook_exits_3_and_says_why(tmp_path) -> None:
+    run = _dnnkit(str(write(tmp_path, "step_by_step", "[]")))
+    assert run.returncode == 3, run.stderr
+    assert "0 / 16" in run.stdout
+    assert "has no list of cells" in run.stderr
 
 
 def test_grading_that_cannot_run_exits_non_zero(tmp_path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -14,7 +15,6 @@ import pytest
 
 from autograder.cli import main
 from autograder.course.paths import KIT
-from autograder.grading.result_store import sha256_of
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
 from tests.helpers.submissions import solved_submission, with_cell, write
@@ -35,9 +35,9 @@ def nbgrader_tree(root: Path, notebooks: dict[str, dict | str]) -> Path:
     return tree
 
 
-def run(capsys, *args: str) -> str:
+def run(capsys, *args: str, code: int = 0) -> str:
     capsys.readouterr()
-    assert main(["grade", *args]) == 0
+    assert main(["grade", *args]) == code
     return capsys.readouterr().out
 
 
@@ -69,7 +69,7 @@ def course(tmp_path) -> tuple[Path, Path]:
 
 def test_each_submission_gets_a_result_file_naming_student_file_and_isolation(course, capsys):
     tree, results = course
-    out = run(capsys, str(tree), "--results", str(results))
+    out = run(capsys, str(tree), "--results", str(results), code=3)  # carol: not a notebook
     assert "graded 3, unchanged 0" in out
     records = stored(results)
     assert set(records) == {"alice", "bob", "carol"}
@@ -77,7 +77,7 @@ def test_each_submission_gets_a_result_file_naming_student_file_and_isolation(co
         path = tree / student / "step_by_step" / "step_by_step.ipynb"
         assert record["student"] == student
         assert record["assignment"] == "step_by_step"
-        assert record["sha256"] == sha256_of(path)
+        assert record["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert "isolation" in record
         assert record["score"] == sum(t["score"] for t in record["tests"])
         assert all({"name", "score", "max_score", "output"} <= set(t) for t in record["tests"])
@@ -85,18 +85,23 @@ def test_each_submission_gets_a_result_file_naming_student_file_and_isolation(co
     failed = [t["name"] for t in records["bob"]["tests"] if t["status"] == "failed"]
     assert failed == [WRONG.function]
     assert records["carol"]["score"] == 0
+    assert "is not valid notebook JSON" in records["carol"]["not_graded"]
+    assert records["alice"]["not_graded"] is None
 
 
 def test_unchanged_submissions_are_skipped_changed_ones_and_force_regrade(course, capsys):
     tree, results = course
-    run(capsys, str(tree), "--results", str(results))
+    run(capsys, str(tree), "--results", str(results), code=3)
     first = written(results)
-    assert "graded 0, unchanged 3" in run(capsys, str(tree), "--results", str(results))
+    # carol's notebook is still not one: unchanged, and still counted as not graded
+    unchanged = run(capsys, str(tree), "--results", str(results), code=3)
+    assert "graded 0, unchanged 3" in unchanged
     assert written(results) == first  # not rewritten
     write(tree / "bob" / "step_by_step", "step_by_step", solved_submission())
-    assert "graded 1, unchanged 2" in run(capsys, str(tree), "--results", str(results))
+    again = run(capsys, str(tree), "--results", str(results), code=3)
+    assert "graded 1, unchanged 2" in again
     assert stored(results)["bob"]["score"] == 16
-    forced = run(capsys, str(tree), "--results", str(results), "--force")
+    forced = run(capsys, str(tree), "--results", str(results), "--force", code=3)
     assert "graded 3, unchanged 0" in forced
 
 

@@ -7,6 +7,7 @@ messages are written from the rules in ``autograder/course/notebooks.py``'s docs
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -21,6 +22,7 @@ from autograder.course.notebooks import (
     find_graded_cells,
     points_per_function,
     read_notebook,
+    read_submitted,
 )
 from autograder.course.paths import KIT
 from tests.helpers.fifo import without_blocking
@@ -83,13 +85,13 @@ def test_a_symlink_to_dev_zero_is_refused_without_reading_it(tmp_path) -> None:
     assert "symbolic link" in refused(link)
 
 
-def test_a_device_is_refused_as_not_a_regular_file() -> None:
-    assert "not a regular file" in refused(Path("/dev/zero"))
+def test_a_device_is_refused_as_a_device() -> None:
+    assert "/dev/zero is a device, not a notebook file" in refused(Path("/dev/zero"))
 
 
-def test_a_folder_is_refused_as_not_a_regular_file(tmp_path) -> None:
+def test_a_folder_named_like_a_notebook_is_refused_as_a_folder(tmp_path) -> None:
     (tmp_path / "a.ipynb").mkdir()
-    assert "not a regular file" in refused(tmp_path / "a.ipynb")
+    assert "a.ipynb is a folder, not a notebook file" in refused(tmp_path / "a.ipynb")
 
 
 def test_a_fifo_is_refused_at_once_instead_of_waiting_for_a_writer(tmp_path) -> None:
@@ -97,11 +99,35 @@ def test_a_fifo_is_refused_at_once_instead_of_waiting_for_a_writer(tmp_path) -> 
     os.mkfifo(fifo)
     error = without_blocking(fifo, lambda: read_notebook(fifo))
     assert isinstance(error, NotebookError)
-    assert "not a regular file" in str(error)
+    assert "a.ipynb is a named pipe (FIFO), not a notebook file" in str(error)
 
 
 def test_a_missing_file_is_a_notebook_error(tmp_path) -> None:
-    assert "cannot read" in refused(tmp_path / "never.ipynb")
+    assert "never.ipynb does not exist" in refused(tmp_path / "never.ipynb")
+    assert "does not exist" in refused(tmp_path / "no_folder" / "never.ipynb")
+
+
+@pytest.mark.parametrize("linked", ["student", "assignment"])
+def test_no_link_is_followed_below_nbgrader_submitted(tmp_path, linked: str) -> None:
+    """A student's or assignment folder that is a link (to a classmate's) is refused by name."""
+    (tmp_path / "submitted" / "alice" / "a").mkdir(parents=True)
+    real = write(tmp_path / "submitted" / "alice" / "a" / "a.ipynb", notebook(GRADED))
+    assert len(read_notebook(real)["cells"]) == 1
+    if linked == "student":
+        (tmp_path / "submitted" / "mallory").symlink_to(tmp_path / "submitted" / "alice")
+    else:
+        (tmp_path / "submitted" / "mallory").mkdir()
+        (tmp_path / "submitted" / "mallory" / "a").symlink_to(real.parent)
+    message = refused(tmp_path / "submitted" / "mallory" / "a" / "a.ipynb")
+    name = "mallory" if linked == "student" else "a"
+    assert f"{name} in " in message
+    assert "is a symbolic link, not a notebook file" in message
+
+
+def test_the_bytes_hashed_are_the_bytes_read(tmp_path) -> None:
+    path = write(tmp_path / "a.ipynb", notebook(GRADED))
+    submitted = read_submitted(path)
+    assert submitted.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_a_30_mb_notebook_is_refused_with_its_size_and_the_cap(tmp_path) -> None:

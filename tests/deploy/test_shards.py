@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -76,13 +77,19 @@ def test_the_kubernetes_job_runs_one_shard_per_index_with_results_on_the_volume(
     shards = int(env["SHARDS"]["value"])
     assert spec["completions"] == spec["parallelism"] == shards
     assert env["DNNKIT_COURSE_SECRET"]["valueFrom"]["secretKeyRef"]
+    assert container["command"] == ["sh", "-c"]
+    (script,) = container["args"]
+    command, _, tolerated = script.partition(" || ")
+    assert tolerated == '[ "$?" -eq 3 ]'  # some notebooks not graded: still a finished shard
     for index in range(shards):
-        args = [
-            arg.replace("$(JOB_COMPLETION_INDEX)", str(index)).replace("$(SHARDS)", str(shards))
-            for arg in container["args"]
-        ]
-        assert container["command"] == ["dnnkit"]
-        parsed = build_parser("grade").parse_args(args)
+        variables = {"$JOB_COMPLETION_INDEX": str(index), "$SHARDS": str(shards)}
+        args = []
+        for word in shlex.split(command):
+            for name, value in variables.items():
+                word = word.replace(name, value)
+            args.append(word)
+        assert args[0] == "dnnkit"
+        parsed = build_parser("grade").parse_args(args[1:])
         assert parsed.shard == f"{index}/{shards}"
         assert parsed.results is not None
         assert str(parsed.results) in {m["mountPath"] for m in container["volumeMounts"]} or (

@@ -50,21 +50,57 @@ def test_plain_files_and_folders_take_the_student_from_the_names(tmp_path):
     assert discover([by_folder, by_folder]) == discover([by_folder])  # a file given twice
 
 
-def test_two_files_for_one_student_are_refused_not_picked(tmp_path):
+def test_two_files_for_one_student_are_both_reported_neither_picked(tmp_path):
     first = touch(tmp_path, "a/gina.ipynb")
     second = touch(tmp_path, "b/gina.ipynb")
-    with pytest.raises(BatchError, match="two submissions for student 'gina'"):
-        discover([first, second], "step_by_step")
+    other = touch(tmp_path, "c/hana.ipynb")
+    found_ = discover([first, second, other], "step_by_step")
+    assert [(s.student, s.path) for s in found_] == [
+        ("gina", first),
+        ("gina", second),
+        ("hana", other),
+    ]
+    for submission in found_[:2]:
+        assert "2 notebooks claim student 'gina'" in submission.problem
+    assert found_[2].problem is None
 
 
-def test_unknown_assignments_and_missing_inputs_are_errors(tmp_path):
+def test_nothing_inside_a_students_folder_names_another_student(tmp_path):
+    tree = tmp_path / "submitted"
+    touch(tree, "alice/step_by_step/step_by_step.ipynb")
+    touch(tree, "mallory/step_by_step/step_by_step.ipynb")
+    touch(tree, "mallory/step_by_step/submitted/alice/step_by_step/step_by_step.ipynb")
+    touch(tree, "mallory/step_by_step/submitted/zed/step_by_step/step_by_step.ipynb")
+    touch(tree, "mallory/step_by_step/alice/step_by_step.ipynb")
+    touch(tree, "mallory/step_by_step/zed.ipynb")
+    assert found(discover([tree])) == [
+        ("alice", "step_by_step", "step_by_step.ipynb"),
+        ("mallory", "step_by_step", "step_by_step.ipynb"),
+    ]
+    by_path = {s.student: s.path for s in discover([tree])}
+    assert by_path["alice"] == tree / "alice/step_by_step/step_by_step.ipynb"
+
+
+def test_a_loose_folder_looks_one_student_folder_deep_and_no_further(tmp_path):
+    touch(tmp_path, "inbox/ivan.ipynb")
+    touch(tmp_path, "inbox/judy/step_by_step.ipynb")
+    touch(tmp_path, "inbox/judy/kate.ipynb")  # judy's scratch file: never student 'kate'
+    touch(tmp_path, "inbox/judy/deeper/step_by_step.ipynb")
+    result = discover([tmp_path / "inbox"], "step_by_step")
+    assert found(result) == [
+        ("ivan", "step_by_step", "ivan.ipynb"),
+        ("judy", "step_by_step", "step_by_step.ipynb"),
+    ]
+
+
+def test_unknown_assignments_are_errors_and_missing_inputs_records(tmp_path):
     notebook = touch(tmp_path, "harry.ipynb")
     with pytest.raises(BatchError, match="pass --assignment"):
         discover([notebook])
     with pytest.raises(BatchError, match="unknown assignment"):
         discover([notebook], "no_such_lesson")
-    with pytest.raises(BatchError, match="no such file"):
-        discover([tmp_path / "missing.ipynb"], "step_by_step")
+    (missing,) = discover([tmp_path / "missing.ipynb"], "step_by_step")
+    assert (missing.student, missing.problem) == ("missing", None)  # the opener says it is gone
 
 
 @pytest.mark.parametrize("text", ["1", "4/4", "-1/4", "a/b", "0/0", "1/2/3", ""])
@@ -90,7 +126,7 @@ def test_each_submission_draws_its_hidden_cases_as_its_student(tmp_path, monkeyp
 
     seen = []
 
-    def fake_grade_paths(paths, assignment, workers, *, on_result, identities):  # noqa: ARG001
+    def fake_grade_paths(paths, assignment, workers, *, on_result, identities, problems):  # noqa: ARG001
         seen.append((assignment, identities))
         return []
 

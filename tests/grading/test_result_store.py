@@ -10,6 +10,7 @@ import pytest
 
 from autograder.grading.result_store import (
     TEMPORARY_PREFIX,
+    ResultError,
     ResultStore,
     file_stem,
     make_record,
@@ -54,6 +55,44 @@ def test_plain_ids_keep_their_name_and_encoded_ids_never_collide():
     assert file_stem("alice.smith@uni-x.edu") == "alice.smith@uni-x.edu"
     assert file_stem("a b") != file_stem("a_b")
     assert file_stem("a/b") != file_stem("a%2Fb")
+
+
+def _adversarial_ids() -> list[str]:
+    """Ids a student can choose, each next to the file name of another id it could aim at."""
+    long_ids = ["x" * 300, "x" * 299 + "y", "é" * 200, "a/" * 150]
+    ids = ["alice", "Alice", "..", ".", "", "/", "a/b", "a%2Fb", "-rf", "~alice", "%41lice"]
+    ids += ["é", "e\u0301", "x" * 100, "x" * 101, "\x00", "a\nb", *long_ids]
+    # An id spelled like the file name another id gets: the old shortened form was itself valid.
+    ids += [file_stem(other) for other in list(ids)]
+    return list(dict.fromkeys(ids))
+
+
+def test_adversarial_ids_each_get_their_own_file_and_keep_their_record(tmp_path):
+    """Injective: no two ids share a file, so no id can overwrite a classmate's result."""
+    ids = _adversarial_ids()
+    names = [file_stem(student) for student in ids]
+    assert len(set(names)) == len(ids)
+    store = ResultStore(tmp_path)
+    for number, student in enumerate(ids):
+        path = store.save(record(student, sha=f"{number:04d}"))
+        assert path.parent == tmp_path / "step_by_step"
+        assert len(path.name.encode()) <= 255
+    for number, student in enumerate(ids):
+        assert store.load("step_by_step", student)["sha256"] == f"{number:04d}"
+    assert sorted(r["student"] for r in store.records()) == sorted(ids)
+
+
+def test_a_file_holding_another_id_is_never_overwritten(tmp_path):
+    """A case-insensitive file system (or a hand-made file) puts two ids on one name: refused."""
+    store = ResultStore(tmp_path)
+    path = store.save(record("alice", sha="hers"))
+    forged = record("alice", sha="mine")
+    forged["student"] = "ALICE"
+    (tmp_path / "step_by_step" / f"{file_stem('ALICE')}.json").unlink(missing_ok=True)
+    path.rename(tmp_path / "step_by_step" / f"{file_stem('ALICE')}.json")
+    with pytest.raises(ResultError, match="holds the result of student 'alice'"):
+        store.save(forged)
+    assert store.load("step_by_step", "ALICE") is None  # the file is not ALICE's
 
 
 def test_a_write_killed_before_the_rename_leaves_the_old_result_whole(tmp_path, monkeypatch):

@@ -175,24 +175,45 @@ ATTACKS: dict[str, tuple[str, dict, str]] = {
         ),
         "L_model_backward",
     ),
+    # Each tries every way to the reference (the kit's loader, the solved notebook and the hidden
+    # tests by path, kit code in the child's modules and memory) and returns the reference's answer
+    # if one works; the error names why each failed.
     "reads_the_solution": (
         "linear_forward",
         _replace(
             SOLVED,
             "linear_forward",
             f"""
+            import json
             def linear_forward(A, W, b):
+                missed = []
                 try:
-                    from autograder.course.notebooks import load_reference
+                    from autograder.grading.reference import load_reference
                     return load_reference("step_by_step").linear_forward(A, W, b)
-                except Exception:
-                    pass
-                with open({str(PROTECTED[1])!r}) as handle:
-                    handle.read()
-                return None
+                except Exception as error:
+                    missed.append(f"import {{type(error).__name__}}")
+                try:
+                    with open({str(PROTECTED[1])!r}) as handle:
+                        cells = json.load(handle)["cells"]
+                    for cell in cells:
+                        source = "".join(cell["source"])
+                        if source.startswith("# GRADED FUNCTION: linear_forward"):
+                            namespace = {{"np": np}}
+                            exec(source, namespace)
+                            return namespace["linear_forward"](A, W, b)
+                    missed.append("notebook read, no cell")
+                except Exception as error:
+                    missed.append(f"notebook {{type(error).__name__}}")
+                try:
+                    with open({str(PROTECTED[0])!r}) as handle:
+                        missed.append(f"hidden tests read: {{len(handle.read())}} chars")
+                except Exception as error:
+                    missed.append(f"hidden tests {{type(error).__name__}}")
+                raise RuntimeError("no reference: " + "; ".join(missed))
             """,
         ),
-        "FileNotFoundError",
+        "no reference: import ModuleNotFoundError; notebook FileNotFoundError; "
+        "hidden tests FileNotFoundError",
     ),
     "calls_its_own_reference": (
         "linear_activation_forward",
@@ -200,14 +221,57 @@ ATTACKS: dict[str, tuple[str, dict, str]] = {
             SOLVED,
             "linear_activation_forward",
             """
-            import autograder.sandbox.child
+            # ATTACK: run any linear_activation_forward but this one
+            import gc, sys, types
+            SEARCHED = []  # what the first case found, for the other cases
             def linear_activation_forward(A_prev, W, b, activation):
-                namespace = dict(globals())  # numpy, the helpers, the other functions
-                exec(autograder.sandbox.child.REFERENCES["linear_activation_forward"], namespace)
-                return namespace["linear_activation_forward"](A_prev, W, b, activation)
+                if not SEARCHED:
+                    SEARCHED.append(search())
+                found = SEARCHED[0]
+                if isinstance(found, str):
+                    raise RuntimeError(found)
+                return found(A_prev, W, b, activation)
+            def usable(thing, mine):
+                if isinstance(thing, str) and "def linear_activation_forward(" in thing:
+                    if "ATTACK:" in thing:
+                        return None
+                    namespace = dict(globals())
+                    try:
+                        exec(thing, namespace)
+                    except Exception:
+                        return None
+                    thing = namespace["linear_activation_forward"]
+                if isinstance(thing, types.FunctionType):
+                    if thing.__name__ == "linear_activation_forward":
+                        if thing.__code__.co_code != mine.__code__.co_code:  # not a copy
+                            return thing
+                return None
+            def search():
+                mine = globals()["linear_activation_forward"]
+                try:
+                    import autograder.grading.reference as reference
+                    return reference.load_reference("step_by_step").linear_activation_forward
+                except Exception as error:
+                    imported = type(error).__name__
+                places = [getattr(module, "__dict__", {}) for module in list(sys.modules.values())]
+                gc.unfreeze()  # the zygote's objects too, not only the job's
+                objects = gc.get_objects()
+                places += [thing for thing in objects if type(thing) is dict]
+                functions = [thing for thing in objects if type(thing) is types.FunctionType]
+                places.append(dict(enumerate(functions)))
+                for place in places:
+                    for value in list(place.values()):
+                        if isinstance(value, (str, types.FunctionType)):
+                            function = usable(value, mine)
+                            if function is not None:
+                                return function
+                return (
+                    f"no reference among {len(sys.modules)} modules and {len(objects)} objects;"
+                    f" autograder.grading: {imported}"
+                )
             """,
         ),
-        "AttributeError",
+        r"no reference among \d+ modules and \d+ objects; autograder.grading: ModuleNotFoundError",
     ),
     "searches_memory_for_kit_code": (
         "linear_activation_forward",
