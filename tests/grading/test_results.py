@@ -140,7 +140,11 @@ def test_json_has_gradescopes_keys_and_the_rendered_feedback_as_output() -> None
             },
         ],
         "isolation": isolation,
+        "sha256": None,
+        "not_graded": None,
     }
+    unreadable = SubmissionResult("b.ipynb", [], isolation, not_graded="b.ipynb is a named pipe")
+    assert unreadable.to_json()["not_graded"] == "b.ipynb is a named pipe"
 
 
 # ---------------------------------------------------------------- the grade table
