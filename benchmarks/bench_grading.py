@@ -29,7 +29,7 @@ from pathlib import Path
 
 from autograder.course.notebooks import as_submission, points_per_function, read_notebook
 from autograder.course.paths import KIT
-from autograder.grading.nbgrader_course import autograde, make_course, scores
+from autograder.devtools.nbgrader_course import autograde, make_course, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import MUTATIONS, RUNAWAY
 

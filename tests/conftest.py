@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from autograder.course.paths import KIT, CoursePaths
 from tests.helpers.data import CATVNONCAT, MNIST, require
+from tests.helpers.grading_runs import close_shared_runs
+from tests.helpers.nbgrader_courses import Courses
 from tests.helpers.samples import notebook_points
 
 
@@ -36,3 +38,16 @@ def mnist_dir() -> Path:
 def points_of(kit: CoursePaths) -> Callable[[str], dict[str, float]]:
     """An assignment's points per function, read here from its solved notebook's metadata."""
     return lambda assignment: notebook_points(kit.solved_notebook(assignment))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_grading_runs() -> Iterator[None]:
+    """The grading runs tests share (``tests/helpers/grading_runs.py``), closed at the end."""
+    yield
+    close_shared_runs()
+
+
+@pytest.fixture(scope="session")
+def nbgrader_courses(tmp_path_factory: pytest.TempPathFactory) -> Courses:
+    """Makes throwaway nbgrader courses, releasing each assignment once per session."""
+    return Courses(tmp_path_factory.mktemp("released_courses"))

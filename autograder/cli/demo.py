@@ -13,7 +13,7 @@ import sys
 from autograder.authoring.execution import validate_notebook
 from autograder.authoring.release import ReleaseError, release
 from autograder.course.paths import KIT
-from autograder.grading.samples import grade_samples
+from autograder.devtools.samples import grade_samples
 
 
 def run(_args: argparse.Namespace) -> int:

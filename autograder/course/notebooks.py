@@ -266,6 +266,12 @@ def parse_notebook(submitted: SubmittedFile) -> dict:
         raise NotebookError(f"{path} is not valid notebook JSON ({error})") from None
     except (ValueError, MemoryError) as error:
         raise NotebookError(f"{path} could not be read as JSON ({type(error).__name__})") from None
+    return checked_notebook(notebook, str(path))
+
+
+def checked_notebook(notebook: Any, path: str) -> dict:
+    """``notebook`` (parsed JSON, from a file or from nbgrader) if it has the structure the grader
+    reads; NotebookError naming ``path`` otherwise."""
     if _nesting(notebook) > MAX_NESTING:
         raise NotebookError(f"{path} is nested too deeply to be a notebook")
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from autograder.gradescope.results import gradescope_results, refusal, write_results
 from autograder.grading.grader import grade_paths
+from autograder.grading.results import ALL_OR_NOTHING, PARTIAL_CREDIT
 
 ROOT_VARIABLE = "GRADESCOPE_ROOT"
 DEFAULT_ROOT = "/autograder"
@@ -90,9 +91,8 @@ def main() -> int:
         return 0
     started = time.perf_counter()
     identity = submitter(root) or notebook.stem
-    (result,) = grade_paths([notebook], assignment, identities=[identity])
-    for test in result.tests:
-        test.partial_credit = bool(config.get("partial_credit"))
+    scoring = PARTIAL_CREDIT if config.get("partial_credit") else ALL_OR_NOTHING
+    (result,) = grade_paths([notebook], assignment, identities=[identity], scoring=scoring)
     extra = {"sha256": result.sha256, "dnnkit": config.get("dnnkit")}
     document = gradescope_results(
         result, visibility=visibility, seconds=time.perf_counter() - started, extra=extra

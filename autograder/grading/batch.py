@@ -50,14 +50,12 @@ from autograder.course.notebooks import (
 from autograder.course.paths import KIT
 from autograder.grading.grader import grade_paths
 from autograder.grading.result_store import (
-    ALL_OR_NOTHING,
-    PARTIAL_CREDIT,
     ResultError,
     ResultStore,
     grader_fingerprint,
     make_record,
 )
-from autograder.grading.results import SubmissionResult
+from autograder.grading.results import ALL_OR_NOTHING, PARTIAL_CREDIT, SubmissionResult
 
 NOTEBOOK_SUFFIX = ".ipynb"
 SKIPPED_FOLDERS = {".ipynb_checkpoints", "__MACOSX"}
@@ -337,8 +335,6 @@ def grade_batch(
                 assignment: str = assignment,
             ) -> None:
                 submission = group[index]
-                for test in result.tests:
-                    test.partial_credit = partial_credit
                 graded[submission] = result
                 if store is not None:
                     record = make_record(
@@ -370,6 +366,7 @@ def grade_batch(
                 on_result=finished,
                 identities=identities,
                 problems=problems,
+                scoring=scoring,
                 **options,
             )
     outcome.graded = [(s, graded[s]) for s in submissions if s in graded]

@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from autograder.course.notebooks import (
     NotebookError,
+    checked_notebook,
     find_graded_cells,
     parse_notebook,
     read_submitted,
@@ -33,7 +34,15 @@ from autograder.grading.helper_bounds import CallBounds
 from autograder.grading.jobs import JobReport, describe_ending, job_message, read_messages
 from autograder.grading.kit_helpers import HelperServers, error_reply
 from autograder.grading.reference import reference_sources
-from autograder.grading.results import CaseFailure, FunctionResult, HelperNote, SubmissionResult
+from autograder.grading.results import (
+    ALL_OR_NOTHING,
+    PARTIAL_CREDIT,
+    SCORING_MODES,
+    CaseFailure,
+    FunctionResult,
+    HelperNote,
+    SubmissionResult,
+)
 from autograder.sandbox.channel import Frame
 from autograder.sandbox.pool import (
     DEADLINE_GRACE,
@@ -42,7 +51,17 @@ from autograder.sandbox.pool import (
     Session,
     SessionRefused,
 )
-from autograder.sandbox.protocol import KIT_HELPERS, OWN_HELPERS, Ending, Limits
+from autograder.sandbox.protocol import (
+    KIT_HELPERS,
+    OWN_HELPERS,
+    Ending,
+    HelperCall,
+    Limits,
+    ProtocolError,
+)
+
+# A submission as the grader takes it: a notebook file, or a notebook a route already parsed.
+Source = Path | dict
 
 
 @dataclass
@@ -66,17 +85,24 @@ class Grader:
     """Grades batches of submissions of one assignment with a shared pool of sandboxes."""
 
     def __init__(
-        self, assignment: Assignment, pool: SandboxPool, helpers: HelperServers | None = None
+        self,
+        assignment: Assignment,
+        pool: SandboxPool,
+        helpers: HelperServers | None = None,
+        scoring: str = ALL_OR_NOTHING,
     ) -> None:
+        if scoring not in SCORING_MODES:
+            raise ValueError(f"scoring is one of {SCORING_MODES}, not {scoring!r}")
         self.assignment = assignment
         self.pool = pool
         self.helpers = helpers
+        self.scoring = scoring  # chosen once: every result is made in this mode
         self._student_cells: dict[int, dict[str, str]] = {}
         # Per submission: the sha256 of the bytes graded, and why it could not be graded at all.
         self._read: dict[int, tuple[str | None, str | None]] = {}
 
     def _jobs_for(
-        self, index: int, path: Path, identity: str, problem: str | None
+        self, index: int, source: Source, identity: str, problem: str | None
     ) -> tuple[list[Job], str]:
         """The jobs of one submission and the imports they share; with ``problem`` (known before
         grading, or found reading the file), every function is not graded, saying why."""
@@ -84,9 +110,13 @@ class Grader:
         try:
             if problem is not None:
                 raise NotebookError(problem)
-            submitted = read_submitted(path)
-            self._read[index] = (submitted.sha256, None)
-            cells = find_graded_cells(parse_notebook(submitted), names)
+            if isinstance(source, Path):
+                submitted = read_submitted(source)
+                self._read[index] = (submitted.sha256, None)
+                notebook = parse_notebook(submitted)
+            else:
+                notebook = checked_notebook(source, f"the notebook of {identity}")
+            cells = find_graded_cells(notebook, names)
         except Exception as error:  # whatever the file holds, only this submission is affected
             problem = (
                 str(error)
@@ -111,14 +141,14 @@ class Grader:
         return jobs, imports
 
     def _grade_submission(
-        self, index: int, path: Path, identity: str, problem: str | None = None
+        self, index: int, source: Source, identity: str, problem: str | None = None
     ) -> list[Job]:
         """Grade one submission: every graded function in its own child, in one confined world.
 
         A session that breaks down (its processes killed, a setup that fails) costs the function
         it was running, named as the grader's fault; the rest continue in a fresh session.
         """
-        jobs, imports = self._jobs_for(index, path, identity, problem)
+        jobs, imports = self._jobs_for(index, source, identity, problem)
         pending = []
         for job in jobs:
             if job.problem is not None or job.code is None:
@@ -189,14 +219,17 @@ class Grader:
         bounds = CallBounds.of_cases(prepared.args for prepared in cases)
 
         def serve(request: Frame) -> Frame:
-            name = request.head.get("name")
+            try:
+                name: str | None = HelperCall.name_of(request)  # the head only: no work yet
+            except ProtocolError:
+                name = None
             if name not in allowed:
-                refused = f"NameError: {str(name)[:40]!r} is not a helper of this function"
-                return error_reply(refused)
+                refused = f"{str(name)[:40]!r} is not a helper of this function"
+                return error_reply("NameError", refused)
             breach = bounds.breach(request)
             if breach is not None:
                 refused = f"arguments too large for the kit's {name}: {breach}"
-                return error_reply(f"MemoryError: {refused}")
+                return error_reply("MemoryError", refused)
             return self.helpers.call(request, deadline)
 
         return serve
@@ -273,6 +306,7 @@ class Grader:
             not_graded=not_graded,
             notes=[job.note] if job.note else [],
             printed=printed,
+            partial_credit=self.scoring == PARTIAL_CREDIT,
         )
 
     def _add_helper_notes(self, jobs: list[Job]) -> None:
@@ -287,43 +321,47 @@ class Grader:
 
     def grade(
         self,
-        paths: list[Path],
+        sources: list[Source],
         progress: bool = False,
         on_result: Callable[[int, SubmissionResult], None] | None = None,
         identities: list[str] | None = None,
         problems: list[str | None] | None = None,
     ) -> list[SubmissionResult]:
-        """Grade every submission; results come back in the order of ``paths``.
+        """Grade every submission; results come back in the order of ``sources``.
 
-        ``identities`` name the submissions (student ids) for drawing their hidden cases; by
-        default each file's name without ``.ipynb``. ``problems`` say, per submission, why it
+        A source is a notebook file (read here, by the safe opener) or a notebook already parsed
+        by the caller (nbgrader's pipeline holds one). ``identities`` name the submissions
+        (student ids) for drawing their hidden cases; by default each file's name without
+        ``.ipynb`` (required for parsed notebooks). ``problems`` say, per submission, why it
         cannot be graded whatever it holds (its result then says so; nothing is opened).
 
         Each submission is finished (helper notes added) as soon as its last function is judged,
         and handed to ``on_result(index, result)`` then, so a caller can save it before the rest
         of the batch is done: a killed batch loses only the submissions still in flight.
         """
-        identities = identities or [path.stem for path in paths]
-        problems = problems or [None] * len(paths)
+        identities = identities or [Path(source).stem for source in sources]
+        problems = problems or [None] * len(sources)
         isolation = self.pool.isolation  # what every result says it was graded under
-        results: list[SubmissionResult | None] = [None] * len(paths)
+        results: list[SubmissionResult | None] = [None] * len(sources)
 
         def finish(index: int, jobs: list[Job]) -> None:
             self._add_helper_notes(jobs)
             sha256, problem = self._read.pop(index, (None, None))
             tests = [job.result for job in jobs]
-            result = SubmissionResult(str(paths[index]), tests, isolation, sha256, problem)
+            source = sources[index]
+            name = str(source) if isinstance(source, Path) else f"notebook of {identities[index]}"
+            result = SubmissionResult(name, tests, isolation, sha256, problem, self.scoring)
             results[index] = result
             if on_result is not None:
                 on_result(index, result)
 
-        bar = tqdm(total=len(paths), disable=not progress, unit="submission")
+        bar = tqdm(total=len(sources), disable=not progress, unit="submission")
         # Submissions are queued in order, so the first ones finish first.
         with bar, ThreadPoolExecutor(self.pool.workers) as executor:
-            submissions = enumerate(zip(paths, identities, problems, strict=True))
+            submissions = enumerate(zip(sources, identities, problems, strict=True))
             futures = {
-                executor.submit(self._grade_submission, index, path, identity, problem): index
-                for index, (path, identity, problem) in submissions
+                executor.submit(self._grade_submission, index, source, identity, problem): index
+                for index, (source, identity, problem) in submissions
             }
             try:
                 for future in as_completed(futures):
@@ -345,7 +383,13 @@ class GradingRun:
     student code here, unless ``insecure``: then every result says it was graded without it.
     """
 
-    def __init__(self, assignment_id: str, workers: int, insecure: bool = False) -> None:
+    def __init__(
+        self,
+        assignment_id: str,
+        workers: int,
+        insecure: bool = False,
+        scoring: str = ALL_OR_NOTHING,
+    ) -> None:
         imports, _, _ = reference_sources(assignment_id)
         # Zygotes and helper servers start while the assignment is prepared.
         self.pool = SandboxPool(workers, imports, strict=not insecure)
@@ -360,7 +404,7 @@ class GradingRun:
         except BaseException:
             self.close()
             raise
-        self.grader = Grader(assignment, self.pool, self.helpers)
+        self.grader = Grader(assignment, self.pool, self.helpers, scoring)
 
     def close(self) -> None:
         self.helpers.close()
@@ -382,8 +426,10 @@ def grade_paths(
     on_result: Callable[[int, SubmissionResult], None] | None = None,
     identities: list[str] | None = None,
     problems: list[str | None] | None = None,
+    scoring: str = ALL_OR_NOTHING,
 ) -> list[SubmissionResult]:
-    """Grade submissions of one assignment (the Python entry point of ``dnnkit grade``).
+    """Grade submissions of one assignment (the Python entry point of ``dnnkit grade``), every
+    result scored in ``scoring`` (:data:`autograder.grading.results.SCORING_MODES`).
 
     ``identities`` (student ids) choose each submission's hidden cases; by default the file names.
     ``problems``: why a submission cannot be graded whatever it holds (see :meth:`Grader.grade`).
@@ -398,5 +444,5 @@ def grade_paths(
     # the time; measured on 2 cores, 200 submissions: 2 workers 139 ms each, 4: 122, 6: 113), but
     # no more than there are submissions: starting one costs more than it saves on one notebook.
     workers = workers or min(JOBS_PER_CORE * (os.cpu_count() or 1), len(paths))
-    with GradingRun(assignment_id, workers, insecure) as run:
+    with GradingRun(assignment_id, workers, insecure, scoring) as run:
         return run.grader.grade(paths, progress, on_result, identities, problems)

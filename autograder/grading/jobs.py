@@ -1,9 +1,10 @@
-"""Jobs, the grader's side: the job message a sandboxed run gets, and reading what it sent back.
+"""Jobs, the grader's side: the job a sandboxed run gets, and reading what it sent back.
 
-The child may have run hostile code, so everything it sent is decoded with the transport's bounds
-(plain data, never pickle), anything malformed reads as "not sent", and every string that came
-from it is cut short before it can reach feedback. The message kinds are
-``autograder.sandbox.protocol``'s.
+The job is a :class:`autograder.sandbox.protocol.Job` record; the child answers with
+:class:`CellReport`, :class:`Outcome` and :class:`Rerun` records. The child may have run hostile
+code, so everything it sent is decoded strictly, with the transport's bounds (plain data, never
+pickle): anything malformed (a ``ProtocolError``) reads as "not sent", and every string that came
+from it is cut short before it can reach feedback.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from dataclasses import dataclass, field
 
 from autograder.grading.cases import PreparedCase
 from autograder.grading.schema import Outcome
-from autograder.sandbox import transport
-from autograder.sandbox.channel import Frame, frame
-from autograder.sandbox.protocol import CELL, JOB, OUTCOME, RERUN, Ending, Limits, text_array
+from autograder.sandbox import protocol
+from autograder.sandbox.channel import Frame
+from autograder.sandbox.protocol import CellReport, Ending, Job, Limits, ProtocolError, Rerun
 
 MAX_CHILD_TEXT = 500  # an error text from the child, before feedback caps it further
 
@@ -31,15 +32,8 @@ def job_message(
     own_helpers: dict[str, str],
 ) -> Frame:
     """The job as the child receives it: arguments only, never an expected value or kit code."""
-    job = {
-        "function": function,
-        "imports": text_array(imports),
-        "helpers": helpers,
-        "student": text_array(code),
-        "cases": [list(prepared.args) for prepared in cases],  # encoding copies, changes nothing
-        "own_helpers": {name: text_array(cell) for name, cell in own_helpers.items()},
-    }
-    return frame({"kind": JOB}, job)
+    arguments = tuple(tuple(prepared.args) for prepared in cases)
+    return Job(function, imports, tuple(helpers), code, arguments, own_helpers).to_frame()
 
 
 @dataclass
@@ -71,15 +65,10 @@ def _digest(message: Frame) -> bytes:
     return digest.digest()
 
 
-def _as_outcome(value: object) -> Outcome | None:
-    if not isinstance(value, dict):
-        return None
-    if "error" in value:
-        return Outcome(error=str(value["error"])[:MAX_CHILD_TEXT])
-    after = value.get("args_after")
-    return Outcome(
-        value=value.get("value"), args_after=tuple(after) if isinstance(after, list) else None
-    )
+def _as_outcome(result: protocol.CaseResult) -> Outcome:
+    if result.error is not None:
+        return Outcome(error=result.error[:MAX_CHILD_TEXT])
+    return Outcome(value=result.value, args_after=result.args_after)
 
 
 def read_messages(messages: list[Frame]) -> JobReport:
@@ -87,22 +76,20 @@ def read_messages(messages: list[Frame]) -> JobReport:
     report = JobReport()
     for message in messages:
         try:
-            value = message.value()
-        except transport.TransportError:
+            record = protocol.decode_frame(message, CellReport, protocol.Outcome, Rerun)
+        except ProtocolError:
             continue
-        if message.kind == CELL and not report.cell_reported and isinstance(value, dict):
-            error = value.get("error")
+        if isinstance(record, CellReport) and not report.cell_reported:
             report.cell_reported = True
-            report.cell_error = str(error)[:MAX_CHILD_TEXT] if error is not None else None
-        elif message.kind == OUTCOME:
-            stage, index = message.head.get("stage"), message.head.get("index")
-            outcome = _as_outcome(value)
-            new = isinstance(stage, str) and isinstance(index, int) and outcome is not None
-            if new and (stage, index) not in report.outcomes:
-                report.outcomes[stage, index] = outcome
-                report.digests[stage, index] = _digest(message)
-        elif message.kind == RERUN and report.rerun is None:
-            report.rerun = _as_outcome(value)
+            error = record.error
+            report.cell_error = error[:MAX_CHILD_TEXT] if error is not None else None
+        elif isinstance(record, protocol.Outcome):
+            key = (record.stage, record.index)
+            if key not in report.outcomes:
+                report.outcomes[key] = _as_outcome(record.result)
+                report.digests[key] = _digest(message)
+        elif isinstance(record, Rerun) and report.rerun is None:
+            report.rerun = _as_outcome(record.result)
             report.rerun_digest = _digest(message)
     return report
 

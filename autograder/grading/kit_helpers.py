@@ -12,6 +12,9 @@ covers this process: a call may grow the server's address space by ``CALL_MEMORY
 that it gets a MemoryError) and may use ``CALL_CPU_SECONDS`` of CPU (past that the kernel ends the
 server, even inside numpy). A server that died or outlived the job's deadline is restarted, and
 the call gets an error reply the child raises: only the calling job pays.
+
+A call is a :class:`autograder.sandbox.protocol.HelperCall` record, its answer a
+:class:`HelperReply` (the value, or the error as a :class:`RemoteError`: type and message).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import numpy as np
 from autograder.sandbox import channel
 from autograder.sandbox.channel import ChannelError, Frame
 from autograder.sandbox.pool import sandbox_environment
-from autograder.sandbox.protocol import REPLY
+from autograder.sandbox.protocol import HelperCall, HelperReply, ProtocolError, RemoteError
 
 # Per call: the address space a call may add to the server's (measured: a call on lesson 2's
 # X of 12288 x 209 float64 adds about 130 MB; six servers on 2 cores stay within about 4 GB) and
@@ -43,9 +46,11 @@ CALL_CPU_SECONDS = 1.0
 MAX_ERROR = 300
 
 
-def error_reply(message: str) -> Frame:
-    """A reply the child's stand-in turns into an exception (``Type: message``)."""
-    return channel.frame({"kind": REPLY}, {"error": message[:MAX_ERROR]})
+def error_reply(kind: str, message: str) -> Frame:
+    """A reply the child's stand-in raises as ``kind(message)``; the two together are cut at
+    ``MAX_ERROR`` characters of ``"kind: message"``, as the student reads them."""
+    error = RemoteError(kind, message[: max(0, MAX_ERROR - len(kind) - 2)])
+    return HelperReply(error=error).to_frame()
 
 
 class HelperServer:
@@ -77,8 +82,9 @@ class HelperServer:
             return reply
         except (ChannelError, TimeoutError, OSError):
             self.restart()
-            name = request.head.get("name", "helper")
-            return error_reply(f"RuntimeError: the kit's {name} did not finish on these arguments")
+            name = HelperCall.name_of(request)  # checked by the grader before the call came here
+            problem = f"the kit's {name} did not finish on these arguments"
+            return error_reply("RuntimeError", problem)
 
     def restart(self) -> None:
         self.close()
@@ -156,29 +162,26 @@ class Answerer:
 
     def answer(self, request: Frame) -> Frame:
         """The reply to one call: the helper's value, or the error it raised, as plain data."""
-        name = str(request.head.get("name", ""))
-        function = getattr(self.reference, name, None)
-        if function is None:
-            return error_reply(f"NameError: the kit has no helper {name!r}")
         try:
-            call = request.value()
-            args, kwargs, state = list(call["args"]), dict(call["kwargs"]), call["rng"]
-            if not all(isinstance(key, str) for key in kwargs):
-                raise TypeError("keyword names must be strings")
-            known = same_state(state, self.state)
+            call = HelperCall.from_frame(request)
+        except ProtocolError as error:
+            return error_reply(type(error).__name__, str(error))
+        function = getattr(self.reference, call.name, None)
+        if function is None:
+            return error_reply("NameError", f"the kit has no helper {call.name!r}")
+        try:
+            known = same_state(call.rng, self.state)
             self.state = None  # unknown until the helper returns: it may fail after drawing
             if not known:
-                np.random.set_state(state)
-            value = function(*args, **kwargs)
+                np.random.set_state(call.rng)
+            value = function(*call.args, **call.kwargs)
             after = np.random.get_state()
             self.state = after
-            reply = {"value": value}
-            if not same_state(after, state):
-                reply["rng"] = after
-            return channel.frame({"kind": REPLY}, reply)
+            drew = not same_state(after, call.rng)
+            return HelperReply(value, after if drew else None).to_frame()
         except Exception as error:
             lines = str(error).strip().splitlines()
-            return error_reply(f"{type(error).__name__}: {lines[0] if lines else ''}")
+            return error_reply(type(error).__name__, lines[0] if lines else "")
 
 
 def serve(assignment_id: str, fd: int) -> None:

@@ -21,9 +21,7 @@ assignment, closed when the converter is collected or the process exits.
 
 from __future__ import annotations
 
-import tempfile
 import weakref
-from pathlib import Path
 from typing import Any
 
 import nbformat
@@ -33,7 +31,12 @@ from traitlets import Bool, Integer
 
 from autograder.course.markers import graded_test_name
 from autograder.grading.grader import GradingRun
-from autograder.grading.results import FunctionResult, SubmissionResult
+from autograder.grading.results import (
+    ALL_OR_NOTHING,
+    PARTIAL_CREDIT,
+    FunctionResult,
+    SubmissionResult,
+)
 from autograder.sandbox.pool import IsolationUnavailable
 
 WITHOUT_ISOLATION = (
@@ -50,11 +53,9 @@ class AutogradeRefused(RuntimeError):
 
 
 def grade_notebook(run: GradingRun, notebook: NotebookNode, student: str) -> SubmissionResult:
-    """Grade one sanitized notebook for ``student`` (whose id draws the hidden cases)."""
-    with tempfile.TemporaryDirectory(prefix="dnnkit-autograde-") as folder:
-        path = Path(folder) / "submission.ipynb"
-        path.write_text(nbformat.writes(notebook), encoding="utf-8")
-        (result,) = run.grader.grade([path], identities=[student])
+    """Grade one sanitized notebook, as nbgrader parsed it, for ``student`` (whose id draws the
+    hidden cases)."""
+    (result,) = run.grader.grade([notebook], identities=[student])
     return result
 
 
@@ -67,7 +68,9 @@ def _close_runs(runs: dict[str, GradingRun]) -> None:
         run.close()
 
 
-def grading_run(owner: Any, assignment_id: str, workers: int, insecure: bool) -> GradingRun:
+def grading_run(
+    owner: Any, assignment_id: str, workers: int, insecure: bool, scoring: str
+) -> GradingRun:
     """The run of ``owner`` (the autograde converter) for ``assignment_id``, started once."""
     runs = _runs.get(owner)
     if runs is None:
@@ -75,7 +78,7 @@ def grading_run(owner: Any, assignment_id: str, workers: int, insecure: bool) ->
         weakref.finalize(owner, _close_runs, runs)
     if assignment_id not in runs:
         try:
-            runs[assignment_id] = GradingRun(assignment_id, workers, insecure)
+            runs[assignment_id] = GradingRun(assignment_id, workers, insecure, scoring)
         except IsolationUnavailable as error:
             raise AutogradeRefused(
                 f"{error}\nunder nbgrader, instead of --insecure: "
@@ -152,10 +155,9 @@ class SandboxedGrading(Preprocessor):
         info = resources["nbgrader"]
         # The exporter's parent is the converter: one grading run per autograde command.
         owner = getattr(self.parent, "parent", None) or self.parent or self
-        run = grading_run(owner, info["assignment"], self.workers, self.insecure)
+        scoring = PARTIAL_CREDIT if self.partial_credit else ALL_OR_NOTHING
+        run = grading_run(owner, info["assignment"], self.workers, self.insecure, scoring)
         result = grade_notebook(run, nb, info["student"])
-        for test in result.tests:
-            test.partial_credit = self.partial_credit
         written = write_results(nb, result)
         self.log.info(
             "dnnkit graded %s for %s: %g of %g points in %d test cells",

@@ -34,8 +34,6 @@ from autograder.course.paths import ASSIGNMENT_ID, KIT, SUPPORT_PACKAGE, CourseP
 from autograder.grading.results import SubmissionResult
 
 RECORD_FORMAT = 1
-ALL_OR_NOTHING = "all-or-nothing"
-PARTIAL_CREDIT = "partial-credit"
 TEMPORARY_PREFIX = ".tmp-"
 STALE_TEMPORARY_SECONDS = 3600  # a temporary file this old belongs to a writer that was killed
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.@+-]{0,99}")
@@ -126,7 +124,6 @@ def make_record(
     result: SubmissionResult,
 ) -> dict:
     """The content of one result file (format 1), from a graded submission."""
-    scoring = PARTIAL_CREDIT if any(t.partial_credit for t in result.tests) else ALL_OR_NOTHING
     tests = []
     for test in result.tests:
         entry = test.to_json()
@@ -139,7 +136,7 @@ def make_record(
         "submission": str(submission),
         "sha256": sha256,
         "fingerprint": fingerprint,
-        "scoring": scoring,
+        "scoring": result.scoring,
         "graded_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "dnnkit": _installed("dnnkit"),
         "isolation": _plain(getattr(result, "isolation", None)),

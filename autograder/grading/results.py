@@ -11,6 +11,11 @@ from dataclasses import dataclass, field
 
 from autograder.grading.feedback import render_feedback
 
+# How a function's points are earned, chosen once before grading and stored on every result:
+# all of them when every case passes (the default), or split evenly over the cases that pass.
+ALL_OR_NOTHING, PARTIAL_CREDIT = "all-or-nothing", "partial-credit"
+SCORING_MODES = (ALL_OR_NOTHING, PARTIAL_CREDIT)
+
 
 @dataclass(frozen=True)
 class CaseFailure:
@@ -52,7 +57,7 @@ class FunctionResult:
     helper_note: HelperNote | None = None  # shown last
     printed: bool = False  # the function printed while graded (what it printed is never shown)
     # Opt-in (``dnnkit grade --partial-credit``): points split evenly over the cases that pass.
-    # Off, a function earns its points only when every case passes.
+    # Off, a function earns its points only when every case passes. Set when the result is made.
     partial_credit: bool = False
 
     @property
@@ -106,6 +111,7 @@ class SubmissionResult:
     sha256: str | None = None  # of the bytes graded (None when the file could not be read)
     # Why the notebook could not be graded at all (a link, a pipe, a missing or malformed file).
     not_graded: str | None = None
+    scoring: str = ALL_OR_NOTHING  # the mode every function of it was scored in
 
     @property
     def isolated(self) -> bool:
@@ -129,4 +135,5 @@ class SubmissionResult:
             "isolation": self.isolation,
             "sha256": self.sha256,
             "not_graded": self.not_graded,
+            "scoring": self.scoring,
         }

@@ -1,4 +1,4 @@
-"""The format of hidden tests, and the comparison that turns a student's output into feedback.
+"""The format of hidden tests: cases, graded functions, typical mistakes, what a child sent back.
 
 How to write a hidden test module
 ---------------------------------

@@ -1,12 +1,14 @@
 """What runs inside a sandboxed child: one student function on every case of one job.
 
 The child is already confined when this runs (``autograder.sandbox.zygote``). Everything it gets
-comes over the job's socket (``autograder.sandbox.protocol``): the imports, the student's cell, the
-cases' arguments and the *names* of the kit's helpers the graded function may call. The kit's
-code never comes here: a helper name is bound to a stand-in that sends its arguments to the
-grader, which runs the kit's version in a trusted process and sends the result back (so a
-mistake elsewhere cannot cascade into this function). Expected outputs never come here either;
-outputs go back as plain data and are judged by the grader.
+comes over the job's socket as records of ``autograder.sandbox.protocol``: one :class:`Job` (the
+imports, the student's cell, the cases' arguments and the *names* of the kit's helpers the graded
+function may call). The kit's code never comes here: a helper name is bound to a stand-in that
+sends a :class:`HelperCall` to the grader, which runs the kit's version in a trusted process and
+answers with a :class:`HelperReply` (its value, or its error as type and message, raised here
+again), so a mistake elsewhere cannot cascade into this function. Expected outputs never come
+here either: a :class:`CellReport`, an :class:`Outcome` per case and stage and a :class:`Rerun`
+go back as plain data and are judged by the grader.
 """
 
 from __future__ import annotations
@@ -18,21 +20,26 @@ import signal
 import socket
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from autograder.sandbox import channel
 from autograder.sandbox.protocol import (
-    CALL,
-    CELL,
     FIRST_SEED,
     KIT_HELPERS,
-    OUTCOME,
     OWN_HELPERS,
-    RERUN,
     SECOND_SEED,
-    array_text,
+    CaseResult,
+    CellReport,
+    HelperCall,
+    HelperReply,
+    Job,
+    Outcome,
+    ProtocolError,
+    RemoteError,
+    Rerun,
 )
 from support.compare import describe_crash
 
@@ -67,24 +74,28 @@ class KitHelper:
         self.sock, self.__name__ = sock, name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        request = {"args": list(args), "kwargs": kwargs, "rng": np.random.get_state()}
-        channel.send(self.sock, channel.frame({"kind": CALL, "name": self.__name__}, request))
-        reply = channel.receive(self.sock)
-        answer = reply.value() if reply is not None else None
-        if not isinstance(answer, dict) or "error" in answer:
-            raise _helper_error(answer.get("error") if isinstance(answer, dict) else None)
-        if "rng" in answer:
-            np.random.set_state(answer["rng"])
-        return answer["value"]
+        call = HelperCall(self.__name__, args, kwargs, np.random.get_state())
+        channel.send(self.sock, call.to_frame())
+        message = channel.receive(self.sock)
+        try:
+            reply = HelperReply.from_frame(message) if message is not None else None
+        except ProtocolError:
+            reply = None
+        if reply is None:
+            reply = HelperReply(error=RemoteError("RuntimeError", "no answer"))
+        if reply.error is not None:
+            raise _helper_error(reply.error)
+        if reply.rng is not None:
+            np.random.set_state(reply.rng)
+        return reply.value
 
 
-def _helper_error(error: Any) -> Exception:
+def _helper_error(error: RemoteError) -> Exception:
     """Rebuild the exception the kit's helper raised (a built-in type, or RuntimeError)."""
-    kind, _, message = str(error or "RuntimeError: no answer").partition(": ")
-    exception = getattr(builtins, kind, None)
+    exception = getattr(builtins, error.type, None)
     if isinstance(exception, type) and issubclass(exception, Exception):
-        return exception(message)
-    return RuntimeError(message)
+        return exception(error.message)
+    return RuntimeError(error.message)
 
 
 def compile_student_cell(name: str, source: str) -> Any:
@@ -111,38 +122,41 @@ def build_namespace(
     return namespace, error
 
 
-def call_case(function: Any, name: str, args: tuple, seed: int) -> dict:
+def call_case(function: Any, name: str, args: tuple, seed: int) -> CaseResult:
     """Call the function on a copy of one case's arguments; what it returned and left behind."""
     args = copy.deepcopy(args)
     np.random.seed(seed)
     try:
         value = function(*args)
     except BaseException as error:
-        return {"error": describe_crash(name, error)}
-    return {"value": value, "args_after": list(args)}
+        return CaseResult(error=describe_crash(name, error))
+    return CaseResult(value, tuple(args))
 
 
-def send_outcome(sock: socket.socket, head: dict, outcome: dict) -> None:
+def send_outcome(sock: socket.socket, outcome: Outcome | Rerun) -> None:
     """Send an outcome; a return value that cannot travel as plain data becomes an error."""
     try:
-        message = channel.frame(head, outcome)
+        message = outcome.to_frame()
     except Exception as error:
         kind = type(error).__name__
         problem = f"returned a value that cannot be sent back as plain data ({kind})"
-        message = channel.frame(head, {"error": problem})
+        message = replace(outcome, result=CaseResult(error=problem)).to_frame()
     channel.send(sock, message)
 
 
 def run_cases(
-    sock: socket.socket, function: Any, name: str, cases: list, stage: str, rerun: bool
+    sock: socket.socket,
+    function: Any,
+    name: str,
+    cases: tuple[tuple[Any, ...], ...],
+    stage: str,
+    rerun: bool,
 ) -> None:
     """Run every case, sending each outcome at once so a later crash cannot take it back."""
     for index, args in enumerate(cases):
-        outcome = call_case(function, name, tuple(args), FIRST_SEED)
-        send_outcome(sock, {"kind": OUTCOME, "stage": stage, "index": index}, outcome)
+        send_outcome(sock, Outcome(stage, index, call_case(function, name, args, FIRST_SEED)))
         if rerun and index == 0:
-            outcome = call_case(function, name, tuple(args), SECOND_SEED)
-            send_outcome(sock, {"kind": RERUN}, outcome)
+            send_outcome(sock, Rerun(call_case(function, name, args, SECOND_SEED)))
 
 
 def main(fd: int) -> None:
@@ -150,26 +164,24 @@ def main(fd: int) -> None:
     sys.stdout.reconfigure(line_buffering=True)  # what was printed is there even if it loops
     sock = socket.socket(fileno=fd)
     message = channel.receive(sock)
-    job = message.value() if message is not None else None
-    if not isinstance(job, dict):
+    if message is None:
         return
-    name = str(job["function"])
-    imports, student = array_text(job["imports"]), array_text(job["student"])
-    helpers = {helper: KitHelper(sock, helper) for helper in job["helpers"]}
-    namespace, error = build_namespace(imports, helpers, {name: student}, name)
+    job = Job.from_frame(message)
+    name = job.function
+    helpers = {helper: KitHelper(sock, helper) for helper in job.helpers}
+    namespace, error = build_namespace(job.imports, helpers, {name: job.student}, name)
     function = namespace.get(name)
     if error is None and not callable(function):
         error = f"your cell does not define a function named {name}"
-    channel.send(sock, channel.frame({"kind": CELL}, {"error": error}))
+    channel.send(sock, CellReport(error).to_frame())
     if error is not None:
         return
-    run_cases(sock, function, name, job["cases"], KIT_HELPERS, rerun=True)
-    own_helpers = {helper: array_text(cell) for helper, cell in job["own_helpers"].items()}
-    if not own_helpers:
+    run_cases(sock, function, name, job.cases, KIT_HELPERS, rerun=True)
+    if not job.own_helpers:
         return
     remaining = signal.getitimer(signal.ITIMER_PROF)[0] or OWN_HELPERS_CPU_SECONDS
     signal.setitimer(signal.ITIMER_PROF, min(remaining, OWN_HELPERS_CPU_SECONDS))
-    cells = {**own_helpers, name: student}
-    own_namespace, own_error = build_namespace(imports, {}, cells, name)
+    cells = {**job.own_helpers, name: job.student}
+    own_namespace, own_error = build_namespace(job.imports, {}, cells, name)
     if own_error is None and callable(own_namespace.get(name)):
-        run_cases(sock, own_namespace[name], name, job["cases"], OWN_HELPERS, rerun=False)
+        run_cases(sock, own_namespace[name], name, job.cases, OWN_HELPERS, rerun=False)

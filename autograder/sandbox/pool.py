@@ -7,6 +7,11 @@ the job's child), sends the job, answers the child's helper calls through ``serv
 everything else the child sends, within the job's limits: a bounded number of messages and
 bytes, and a deadline. Decoding and judging what came back is the caller's business.
 
+Every line to and from a zygote and a session is a record of ``autograder.sandbox.protocol``
+(:class:`ZygoteSetup`/:class:`ZygoteHello`, :class:`SessionStart`/:class:`SessionStarted`,
+:class:`SessionReady`, :class:`JobRequest`/:class:`Ending`, :class:`CreditQuestion`/
+:class:`Credit`), read here by length-capped line readers and decoded strictly.
+
 When the isolation the zygotes promise cannot be set up, the pool refuses
 (:class:`IsolationUnavailable`) unless it was made with ``strict=False`` (``--insecure``).
 """
@@ -14,7 +19,6 @@ When the isolation the zygotes promise cannot be set up, the pool refuses
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
 import select
@@ -24,12 +28,28 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from types import TracebackType
 
 from autograder.sandbox import channel
 from autograder.sandbox.channel import ChannelError, Frame
 from autograder.sandbox.confinement import HOW_TO_ENABLE
-from autograder.sandbox.protocol import CALL, Ending, Limits
+from autograder.sandbox.protocol import (
+    Credit,
+    CreditQuestion,
+    Ending,
+    HelperCall,
+    JobRequest,
+    Limits,
+    Refusal,
+    SessionReady,
+    SessionStart,
+    SessionStarted,
+    SetupFailed,
+    ZygoteHello,
+    ZygoteSetup,
+    decode_line,
+)
 
 # One thread per BLAS call: children run side by side on the cores, and a confined child may not
 # start threads of its own.
@@ -124,37 +144,36 @@ class Zygote:
             env=sandbox_environment(),
         )
         theirs.close()
-        self.control.sendall(json.dumps({"preload": preload, "strict": strict}).encode() + b"\n")
+        self.control.sendall(ZygoteSetup(preload, strict).to_line())
         self._reader = self.control.makefile("rb")
-        self._hello: dict | None = None  # read when first needed: zygotes start side by side
+        self._hello: ZygoteHello | None = None  # read when first needed: zygotes start side by side
 
     @property
-    def hello(self) -> dict:
+    def hello(self) -> ZygoteHello:
         """The zygote's ready line (read on first use)."""
         if self._hello is None:
-            self._hello = self._read()
+            self._hello = ZygoteHello.from_line(self._read())
         return self._hello
 
     @property
     def missing(self) -> list[str]:
         """Confinement layers the zygote's probe could not set up, with reasons."""
-        return [str(problem) for problem in self.hello.get("missing", [])]
+        return list(self.hello.missing)
 
-    def _read(self) -> dict:
+    def _read(self) -> bytes:
         line = self._reader.readline(MAX_LINE)
         if not line:
             raise SandboxError("the sandbox process stopped unexpectedly")
-        return json.loads(line)
+        return line
 
     def session(self, memory_mb: int, plots: bool = False) -> Session:
         """Start one submission's confined world (``plots``: it imports matplotlib)."""
         _ = self.hello  # waits until the zygote is ready
         ours, theirs = socket.socketpair()
-        start = {"start": Limits(memory_mb=memory_mb).request(), "plots": plots}
-        request = json.dumps(start).encode() + b"\n"
+        request = SessionStart(Limits(memory_mb=memory_mb), plots).to_line()
         socket.send_fds(self.control, [request], [theirs.fileno()])
         theirs.close()
-        if "started" not in self._read():
+        if not isinstance(decode_line(self._read(), SessionStarted, Refusal), SessionStarted):
             ours.close()
             raise SandboxError("the sandbox could not start a session")
         return Session(self, ours)
@@ -179,16 +198,16 @@ class Session:
         self.zygote, self.sock = zygote, sock
         self._reader = sock.makefile("rb")
         self.sock.settimeout(SESSION_START_SECONDS)
-        hello = self._read()
-        if "setup_failed" in hello:
+        hello = decode_line(self._read(), SessionReady, SetupFailed)
+        if isinstance(hello, SetupFailed):
             self.close()
-            raise SessionRefused(str(hello["setup_failed"]))
+            raise SessionRefused(hello.reason)
 
-    def _read(self) -> dict:
+    def _read(self) -> bytes:
         line = self._reader.readline(MAX_LINE)
         if not line:
             raise SandboxError("the submission's sandbox stopped unexpectedly")
-        return json.loads(line)
+        return line
 
     def run(self, job: Frame, limits: Limits, serve: Serve | None) -> tuple[Ending, list[Frame]]:
         """Run one job: send it, serve helper calls, collect the child's messages, get the end.
@@ -201,7 +220,7 @@ class Session:
         credit, their_credit = socket.socketpair()
         waits = Waits()
         try:
-            request = json.dumps({"limits": limits.request()}).encode() + b"\n"
+            request = JobRequest(limits).to_line()
             self.sock.settimeout(limits.wall_seconds + limits.credit_seconds + DEADLINE_GRACE)
             with waits.measured():  # the job child waits for its frame from its fork on
                 socket.send_fds(self.sock, [request], [theirs.fileno(), their_credit.fileno()])
@@ -212,12 +231,10 @@ class Session:
             ours.close()
             _send_credit(credit, waits)  # the final total: the child may have ended waiting
             credit.close()  # then the end of the stream: no credit line arrives after the job
-        answer = self._read()
-        if "error" in answer:
-            raise SandboxError(str(answer["error"]))
-        answer.pop("skipped", None)
-        answer["waited_seconds"] = round(waits.total(), 4)
-        return Ending(**answer), messages
+        answer = decode_line(self._read(), Ending, Refusal)
+        if isinstance(answer, Refusal):
+            raise SandboxError(answer.reason)
+        return replace(answer, waited_seconds=round(waits.total(), 4)), messages
 
     def close(self) -> None:
         """End the session (its processes exit when the socket closes)."""
@@ -332,7 +349,7 @@ def converse(
             if message is None:
                 break
             received += message.size
-            if message.kind == CALL:
+            if message.kind == HelperCall.KIND:  # answered here, never kept
                 if serve is None:
                     break
                 with waits.measured():
@@ -348,18 +365,21 @@ def converse(
 
 
 def _answer_credit(credit: socket.socket, waits: Waits) -> socket.socket | None:
-    """Answer the session's question with the job's credit so far; None once the session is done."""
+    """Answer the session's question with the job's credit so far; None once the session is done
+    (or sends anything but questions)."""
     try:
-        question = credit.recv(MAX_LINE)
-    except OSError:
+        data = credit.recv(MAX_LINE)
+        for line in data.splitlines():
+            CreditQuestion.from_line(line)
+    except (OSError, ValueError):
         return None
-    return credit if question and _send_credit(credit, waits) else None
+    return credit if data and _send_credit(credit, waits) else None
 
 
 def _send_credit(credit: socket.socket, waits: Waits) -> bool:
     """Send the running total of the job's credit (False when the session no longer listens)."""
     try:
-        credit.sendall(json.dumps({"credit": round(waits.total(), 4)}).encode() + b"\n")
+        credit.sendall(Credit(round(waits.total(), 4)).to_line())
     except OSError:
         return False
     return True
@@ -394,7 +414,7 @@ class SandboxPool:
             "isolated": not missing,
             "layers": [] if missing else list(LAYERS),
             "missing": missing,
-            "memory_cgroup": any(zygote.hello.get("cgroup") for zygote in self._all),
+            "memory_cgroup": any(zygote.hello.cgroup for zygote in self._all),
         }
 
     def require_isolation(self) -> None:

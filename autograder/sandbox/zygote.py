@@ -1,20 +1,23 @@
 """The sandbox's process factory: imports numpy once, then forks one confined world per submission.
 
 Started by ``autograder.sandbox.pool`` as ``python -m autograder.sandbox.zygote FD``, where FD is a
-Unix socket to the grader. The first line it reads names modules to import up front (a confined
-child cannot read any file, so whatever it may import must be loaded here) and whether a layer
-that cannot be set up refuses (the default) or is skipped (``--insecure``). It answers with one
-line: the layers a probe really got, and the ones missing with the reason.
+Unix socket to the grader. Every line on it, and on the sockets and pipes below, is a record of
+``autograder.sandbox.protocol``. The first, :class:`ZygoteSetup`, names modules to import up front
+(a confined child cannot read any file, so whatever it may import must be loaded here) and whether
+a layer that cannot be set up refuses (the default) or is skipped (``--insecure``). It answers
+with a :class:`ZygoteHello`: the layers a probe could not set up, with the reason.
 
-Then, per submission, a ``start`` line arrives with the submission's socket (SCM_RIGHTS). The
-zygote forks the **outer child** (trusted: cgroup, drop root, new namespaces), which forks the
-**session**, PID 1 of the submission's namespaces (trusted: private tmpfs root), which talks to the
-grader on that socket: per graded function, a job line with its limits and the job's own socket;
-it forks a **job child** (its own session, resource limits, seccomp; then student code,
-``autograder.sandbox.child``), kills it at the wall-clock limit and answers how it ended
-(:class:`autograder.sandbox.protocol.Ending`). One namespace set per submission, one process per
-function: nothing is shared between submissions, and one function's crash or loop costs only its
-own points. Starting a submission ends the previous one's processes, if any are left.
+Then, per submission, a :class:`SessionStart` arrives with the submission's socket (SCM_RIGHTS),
+answered by :class:`SessionStarted`. The zygote forks the **outer child** (trusted: cgroup, drop
+root, new namespaces), which forks the **session**, PID 1 of the submission's namespaces (trusted:
+private tmpfs root), which says :class:`SessionReady` (or :class:`SetupFailed`) and talks to the
+grader on that socket: per graded function, a :class:`JobRequest` with the job's own socket and a
+credit socket; it forks a **job child** (its own session, resource limits, seccomp, reported on a
+pipe as :class:`ChildReady` or :class:`SetupFailed`; then student code,
+``autograder.sandbox.child``), kills it at the wall-clock limit (extended by the grader's
+:class:`Credit`) and answers how it ended (:class:`Ending`). One namespace set per submission, one
+process per function: nothing is shared between submissions, and one function's crash or loop
+costs only its own points. Starting a submission ends the previous one's processes, if any are left.
 
 The zygote never holds the kit's reference code, expected outputs or case inputs: it sees limits
 and sockets. Forking from a warm process keeps a job at a few milliseconds instead of the
@@ -27,7 +30,6 @@ import contextlib
 import ctypes
 import fcntl
 import gc
-import json
 import os
 import select
 import signal
@@ -37,13 +39,28 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict
 
 import numpy  # noqa: F401  (imported once here so every child starts with it loaded)
 
 from autograder.sandbox import child, confinement
 from autograder.sandbox.confinement import ConfinementError, MemoryCgroup, SeccompFilter
-from autograder.sandbox.protocol import Ending, Limits
+from autograder.sandbox.protocol import (
+    ChildReady,
+    Credit,
+    CreditQuestion,
+    Ending,
+    JobRequest,
+    Limits,
+    ProtocolError,
+    Refusal,
+    SessionReady,
+    SessionStart,
+    SessionStarted,
+    SetupFailed,
+    ZygoteHello,
+    ZygoteSetup,
+    decode_line,
+)
 
 JOB_FD = 3  # where the job child finds its job's socket
 REPORT_FD = 4  # the job child's setup report, closed before student code runs
@@ -167,7 +184,7 @@ class Factory:
             confinement.drop_root()
             self._step(skipped, "user namespace", confinement.enter_namespaces)
         except ConfinementError as error:
-            _write_line(session_fd, {"setup_failed": str(error)})
+            _write_line(session_fd, SetupFailed(str(error)))
             os._exit(SETUP_FAILED)
         # Only now: changing credentials (dropping root, a new user namespace) clears the setting.
         ctypes.CDLL(None).prctl(confinement.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -195,10 +212,10 @@ class Factory:
                 skipped, "private root", lambda: confinement.private_root(self.mountpoint, limits)
             )
         except ConfinementError as error:
-            _write_line(session_fd, {"setup_failed": str(error)})
+            _write_line(session_fd, SetupFailed(str(error)))
             os._exit(SETUP_FAILED)
         control = socket.socket(fileno=session_fd)
-        control.sendall(json.dumps({"ready": True, "skipped": skipped}).encode() + b"\n")
+        control.sendall(SessionReady(tuple(skipped)).to_line())
         while True:
             try:
                 line, fds = _read_line(control)
@@ -206,18 +223,17 @@ class Factory:
                 break
             if not line:
                 break
-            request = json.loads(line)
+            request = JobRequest.from_line(line)
             if len(fds) not in (1, 2):
                 for fd in fds:
                     os.close(fd)
-                control.sendall(b'{"error": "a job needs its socket (and a credit socket)"}\n')
+                refusal = Refusal("a job needs its socket (and a credit socket)")
+                control.sendall(refusal.to_line())
                 continue
-            job_limits = Limits(**request["limits"])
-            body = _probe if request.get("probe") else _run_job
+            body = _probe if request.probe else _run_job
             credit = socket.socket(fileno=fds[1]) if len(fds) == 2 else None
-            ending, job_skipped = self._job(job_limits, fds[0], devnull, body, credit)
-            answer = {**asdict(ending), "skipped": job_skipped}
-            control.sendall(json.dumps(answer).encode() + b"\n")
+            ending = self._job(request.limits, fds[0], devnull, body, credit)
+            control.sendall(ending.to_line())
         os._exit(0)
 
     def _job(
@@ -227,8 +243,9 @@ class Factory:
         devnull: int,
         body: Body,
         credit: socket.socket | None = None,
-    ) -> tuple[Ending, list[str]]:
-        """Fork one job child, kill it at the wall-clock limit, and describe how it ended.
+    ) -> Ending:
+        """Fork one job child, kill it at the wall-clock limit, and describe how it ended (with
+        the layers the child skipped).
 
         The limit counts the job's own time only: on ``credit`` (a socket to the grader, which the
         child never holds) the session asks, once the limit is reached, how long the grader kept
@@ -254,19 +271,20 @@ class Factory:
         if credit is not None:
             credit.close()
         reports = _read_reports(report_read)
-        setup_failed = next((str(r["setup_failed"]) for r in reports if "setup_failed" in r), None)
-        skipped = [str(s) for r in reports for s in r.get("skipped", [])]
+        failed = (r.reason for r in reports if isinstance(r, SetupFailed))
+        skipped = tuple(s for r in reports if isinstance(r, ChildReady) for s in r.skipped)
         ending = Ending(
             exit_code=os.waitstatus_to_exitcode(status),
             timed_out=timed_out,
             seconds=round(time.monotonic() - start, 4),
             cpu_seconds=round(usage.ru_utime + usage.ru_stime, 4),
             printed=os.fstat(output).st_size > 0,
-            setup_failed=setup_failed,
+            setup_failed=next(failed, None),
             credit_seconds=round(clock.credit, 4),
+            skipped=skipped,
         )
         os.close(output)
-        return ending, skipped
+        return ending
 
     # ------------------------------------------------------------------ the job child
 
@@ -299,9 +317,9 @@ class Factory:
             else:
                 self._step(skipped, "seccomp filter", self.seccomp.load)
         except ConfinementError as error:
-            _write_line(report, {"setup_failed": str(error)})
+            _write_line(report, SetupFailed(str(error)))
             os._exit(SETUP_FAILED)
-        _write_line(report, {"skipped": skipped})
+        _write_line(report, ChildReady(tuple(skipped)))
         os.close(report)  # the student's code must not be able to write the report
         code = 1
         try:
@@ -327,32 +345,32 @@ class Factory:
         try:
             ours.settimeout(30)
             reader = ours.makefile("rb")
-            hello = json.loads(reader.readline(MAX_LINE) or b"{}")
-            if "setup_failed" in hello:
-                return [str(hello["setup_failed"])]
+            hello = decode_line(reader.readline(MAX_LINE), SessionReady, SetupFailed)
+            if isinstance(hello, SetupFailed):
+                return [hello.reason]
             job, other = socket.socketpair()
-            request = json.dumps({"limits": limits.request(), "probe": True}).encode() + b"\n"
+            request = JobRequest(limits, probe=True).to_line()
             socket.send_fds(ours, [request], [other.fileno()])
             other.close()
-            answer = json.loads(reader.readline(MAX_LINE) or b"{}")
+            answer = Ending.from_line(reader.readline(MAX_LINE))
             job.close()
         except (OSError, ValueError) as error:
             return [f"probe: {error}"]
         finally:
             ours.close()
             self.stop()
-        if answer.get("setup_failed"):
-            return [str(answer["setup_failed"])]
-        if answer.get("exit_code") != 0:
-            return [f"probe child: exit code {answer.get('exit_code')}"]
-        return [str(s) for s in [*hello.get("skipped", []), *answer.get("skipped", [])]]
+        if answer.setup_failed:
+            return [answer.setup_failed]
+        if answer.exit_code != 0:
+            return [f"probe child: exit code {answer.exit_code}"]
+        return [*hello.skipped, *answer.skipped]
 
 
 class _WallClock:
     """A job's wall-clock limit, extended by the delays the grader owns up to (the session's side).
 
     Credits come only from the grader, on a socket of their own (never the job's), as running
-    totals: ``{"credit": seconds}`` lines, each answering a ``{"deadline": true}`` question.
+    totals: :class:`Credit` lines, each answering a :class:`CreditQuestion`.
     """
 
     def __init__(self, start: float, limits: Limits, credit: socket.socket | None) -> None:
@@ -380,7 +398,7 @@ class _WallClock:
 
     def _ask(self) -> None:
         try:
-            self.sock.sendall(b'{"deadline": true}\n')
+            self.sock.sendall(CreditQuestion().to_line())
             self.asked = True
         except OSError:
             self.sock = None
@@ -398,10 +416,9 @@ class _WallClock:
         *lines, self._buffer = (self._buffer + data).split(b"\n")
         self._buffer = self._buffer[-MAX_LINE:]
         for line in lines:
-            with contextlib.suppress(ValueError, TypeError, KeyError):
-                total = float(json.loads(line)["credit"])
-                if total == total:  # not NaN
-                    self.credit = min(self.cap, max(self.credit, total))
+            with contextlib.suppress(ProtocolError):  # finite numbers only: never NaN
+                total = Credit.from_line(line).seconds
+                self.credit = min(self.cap, max(self.credit, total))
 
 
 def _probe() -> None:
@@ -412,13 +429,13 @@ def _run_job() -> None:
     child.main(JOB_FD)
 
 
-def _write_line(fd: int, value: dict) -> None:
+def _write_line(fd: int, record: SetupFailed | ChildReady) -> None:
     with contextlib.suppress(OSError):
-        os.write(fd, json.dumps(value).encode() + b"\n")
+        os.write(fd, record.to_line())
 
 
-def _read_reports(fd: int) -> list[dict]:
-    """The JSON lines a job child wrote before student code ran (bounded)."""
+def _read_reports(fd: int) -> list[SetupFailed | ChildReady]:
+    """The records a job child wrote before student code ran (bounded; malformed ones dropped)."""
     data = b""
     with contextlib.suppress(OSError):
         while len(data) < MAX_REPORT:
@@ -429,10 +446,8 @@ def _read_reports(fd: int) -> list[dict]:
     os.close(fd)
     reports = []
     for line in data.splitlines():
-        with contextlib.suppress(ValueError):
-            value = json.loads(line)
-            if isinstance(value, dict):
-                reports.append(value)
+        with contextlib.suppress(ProtocolError):
+            reports.append(decode_line(line, SetupFailed, ChildReady))
     return reports
 
 
@@ -455,35 +470,34 @@ def main() -> None:
     libc = ctypes.CDLL(None)
     libc.prctl(confinement.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with the grader
     setup_line, _ = _read_line(control)
-    setup = json.loads(setup_line)
-    child.run_imports(f"{PRELOAD}\n{setup['preload']}", {})
+    setup = ZygoteSetup.from_line(setup_line)
+    child.run_imports(f"{PRELOAD}\n{setup.preload}", {})
     if "matplotlib" in sys.modules:  # the assignment plots: its graded functions may too
         prepare_plotting()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the grader decides when the zygote stops
     # Children share the loaded modules' pages until they write to them; a garbage collection
     # walking every object would copy them all. Frozen objects are never walked.
     gc.freeze()
-    factory = Factory(strict=bool(setup["strict"]))
-    missing = factory.probe()
-    hello = {
-        "ready": True,
-        "missing": missing,
-        "cgroup": str(factory.cgroup.path) if factory.cgroup else None,
-    }
-    control.sendall(json.dumps(hello).encode() + b"\n")
+    factory = Factory(strict=setup.strict)
+    cgroup = str(factory.cgroup.path) if factory.cgroup else None
+    control.sendall(ZygoteHello(tuple(factory.probe()), cgroup).to_line())
     try:
         while True:
             line, fds = _read_line(control)
             if not line:
                 break
-            request = json.loads(line)
-            if "start" in request and len(fds) == 1:
-                factory.start(Limits(**request["start"]), fds[0], bool(request.get("plots")))
-                control.sendall(b'{"started": true}\n')
+            try:
+                request: SessionStart | None = SessionStart.from_line(line)
+            except ProtocolError:
+                request = None
+            if request is not None and len(fds) == 1:
+                factory.start(request.limits, fds[0], request.plots)
+                control.sendall(SessionStarted().to_line())
             else:
                 for fd in fds:
                     os.close(fd)
-                control.sendall(b'{"error": "a session needs a start line and one socket"}\n')
+                refusal = Refusal("a session needs a start line and one socket")
+                control.sendall(refusal.to_line())
     finally:
         factory.close()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import re
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ from autograder.authoring.release import ReleaseError, release
 from autograder.authoring.support_files import support_closure
 from autograder.course.paths import CoursePaths
 from tests.helpers.data import ROOT
+from tests.helpers.trees import tree_differences
 
 ASSIGNMENTS = sorted(p.parent.name for p in (ROOT / "source").glob("*/*.ipynb"))
 BEGIN, END = "### START CODE HERE ###", "### END CODE HERE ###"
@@ -203,19 +203,6 @@ def fresh_release(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("release")
     release(output=output)
     return output
-
-
-def tree_differences(left: Path, right: Path) -> list[str]:
-    """Files present in only one of two folders, or different in both, by relative path."""
-    differences: list[str] = []
-
-    def walk(cmp: filecmp.dircmp, prefix: str) -> None:
-        differences.extend(prefix + n for n in cmp.left_only + cmp.right_only + cmp.diff_files)
-        for name, sub in cmp.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(left, right, ignore=["__pycache__", ".ipynb_checkpoints"]), "")
-    return differences
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -20,8 +20,8 @@ from traitlets.config import Config, PyFileConfigLoader
 from autograder.authoring.release import course_gradebook, environment_tools, release
 from autograder.course.notebooks import points_per_function, read_notebook
 from autograder.course.paths import KIT, NBGRADER_CONFIG, CoursePaths
-from autograder.grading.nbgrader_course import CONFIG, nbgrader
-from tests.authoring.test_release import tree_differences
+from autograder.devtools.nbgrader_course import CONFIG, nbgrader
+from tests.helpers.trees import tree_differences
 
 ASSIGNMENT = "step_by_step"
 

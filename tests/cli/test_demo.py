@@ -16,7 +16,7 @@ import pytest
 
 from autograder.cli import demo
 from autograder.course.paths import CoursePaths
-from autograder.grading import samples
+from autograder.devtools import samples
 from tests.helpers.samples import assert_sample_table
 
 ASSIGNMENT = "step_by_step"

@@ -56,7 +56,8 @@ def test_json_output_is_one_gradescope_result_per_submission(json_run) -> None:
     points = notebook_points(KIT.solved_notebook("step_by_step"))
     for result in results:
         keys = {"submission", "student", "assignment", "score", "max_score", "tests"}
-        assert set(result) == keys | {"isolation", "sha256", "not_graded"}
+        assert set(result) == keys | {"isolation", "sha256", "not_graded", "scoring"}
+        assert result["scoring"] == "all-or-nothing"
         assert result["max_score"] == sum(points.values())
         assert [t["name"] for t in result["tests"]] == list(points)
         for test in result["tests"]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,22 +18,10 @@ import pytest
 
 from autograder.cli import main
 from autograder.course.paths import KIT
+from tests.helpers.gradescope import VENV, unpack
 from tests.helpers.submissions import solved_submission, with_cell, write
 
-VENV = Path(sys.prefix)
 ASSIGNMENT = "step_by_step"
-
-
-def unpack(package: Path, root: Path) -> None:
-    """Unzip as Gradescope does, file modes included (zipfile alone would drop them)."""
-    with zipfile.ZipFile(package) as archive:
-        for info in archive.infolist():
-            target = root / "source" / info.filename
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(archive.read(info))
-            target.chmod((info.external_attr >> 16) & 0o777)
-    shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
-    (root / "venv").symlink_to(VENV, target_is_directory=True)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +120,7 @@ def test_hidden_cases_are_drawn_for_the_submitter_gradescope_names(tmp_path, mon
     (tmp_path / "submission_metadata.json").write_text(json.dumps(metadata))
     seen = []
 
-    def fake_grade_paths(paths, assignment, *, identities):  # noqa: ARG001
+    def fake_grade_paths(paths, assignment, *, identities, scoring):  # noqa: ARG001
         seen.append(identities)
         from autograder.grading.results import SubmissionResult
 

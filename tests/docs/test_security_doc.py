@@ -56,7 +56,7 @@ class Source:
                         self.members[node.name].update(_defined_here(statement))
 
     def has_file(self, name: str) -> bool:
-        if "/" in name:
+        if "/" in name or (KIT.root / name).is_file():
             return (KIT.root / name).is_file()
         return any(path.name == name for path in self.files)
 
@@ -122,3 +122,17 @@ def test_the_checker_refuses_names_that_do_not_exist() -> None:
         assert source.exists(name), name
     for name in ("Factory.nothing", "nosuch.py", "pool.nothing", "Limits.scratch_bytes/nothing"):
         assert not source.exists(name), name
+
+
+# Backticked text that reads as code: a dotted name (``pool.converse``, ``Limits.a/b``) or a file.
+CODE_NAME = re.compile(r"[A-Za-z_]\w*(\.\w+)+(/\w+)?|[\w/]+\.py")
+
+
+def test_every_code_name_anywhere_in_the_page_exists() -> None:
+    """Not only the table: the prose and the test tables name modules, classes and tests too."""
+    source = Source(PACKAGE)
+    text = SECURITY.read_text(encoding="utf-8")
+    names = sorted({n for n in re.findall(r"`([^`\s]+)`", text) if CODE_NAME.fullmatch(n)})
+    assert len(names) >= 30, names
+    missing = [name for name in names if not source.exists(name)]
+    assert missing == [], f"docs/SECURITY.md names code that does not exist: {missing}"

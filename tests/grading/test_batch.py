@@ -126,7 +126,7 @@ def test_each_submission_draws_its_hidden_cases_as_its_student(tmp_path, monkeyp
 
     seen = []
 
-    def fake_grade_paths(paths, assignment, workers, *, on_result, identities, problems):  # noqa: ARG001
+    def fake_grade_paths(paths, assignment, workers, *, on_result, identities, problems, scoring):  # noqa: ARG001
         seen.append((assignment, identities))
         return []
 

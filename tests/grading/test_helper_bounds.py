@@ -22,7 +22,7 @@ from autograder.grading.helper_bounds import CallBounds
 from autograder.grading.kit_helpers import HelperServers
 from autograder.grading.reference import load_reference
 from autograder.sandbox import channel
-from autograder.sandbox.protocol import CALL
+from autograder.sandbox.protocol import HelperCall, HelperReply
 from tests.helpers.submissions import failed, solved_submission, with_cell, write
 
 OUTER = 17_000
@@ -31,8 +31,7 @@ OUTER_PRODUCT_BYTES = OUTER * OUTER * 8  # one float64 result of the red team's 
 
 def _request(name: str, *args: object) -> channel.Frame:
     """A helper call as the child's stand-in sends it."""
-    value = {"args": list(args), "kwargs": {}, "rng": np.random.get_state()}
-    return channel.frame({"kind": CALL, "name": name}, value)
+    return HelperCall(name, args, {}, np.random.get_state()).to_frame()
 
 
 def _outer_product_request() -> channel.Frame:
@@ -63,6 +62,12 @@ def _helper_server_pids() -> list[int]:
     return pids
 
 
+def _server_pid(servers: HelperServers) -> int:
+    """The process of the fixture's one server (others of this test process may be alive)."""
+    (server,) = servers._all
+    return server.process.pid
+
+
 def _relu_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.maximum(0, W @ A + b)
 
@@ -88,32 +93,33 @@ def test_an_outer_product_request_is_refused_before_the_server_works(
     name = "L_model_forward"
     cases = assignment.cases_for(name, "a student")
     serve = grader._helper_service(assignment.kit_helpers[name], assignment.limits(name), cases)
-    (pid,) = _helper_server_pids()
+    pid = _server_pid(servers)
     peak = _peak_bytes(pid)
 
     started = time.monotonic()
-    reply = serve(_outer_product_request()).value()
+    reply = HelperReply.from_frame(serve(_outer_product_request()))
     assert time.monotonic() - started < 0.1
-    assert reply["error"].startswith("MemoryError:")
+    assert reply.error.type == "MemoryError"
     assert reached == []
     assert _peak_bytes(pid) - peak < 10 * 1024**2
 
     # A call of the size the job's cases have still gets the kit's answer.
     A, W, b = cases[0].args[0], cases[0].args[1]["W1"], cases[0].args[1]["b1"]
-    value, _ = serve(_request("linear_activation_forward", A, W, b, "relu")).value()["value"]
+    reply = HelperReply.from_frame(serve(_request("linear_activation_forward", A, W, b, "relu")))
+    value, _ = reply.value
     assert np.allclose(value, _relu_forward(A, W, b))
     assert reached == ["linear_activation_forward"]
 
 
 def test_the_server_limits_the_memory_of_a_call_that_gets_through(servers: HelperServers) -> None:
     """Were the grader's check to let one through, the outer product costs a MemoryError."""
-    (pid,) = _helper_server_pids()
+    pid = _server_pid(servers)
     started = time.monotonic()
-    reply = servers.call(_outer_product_request(), time.monotonic() + 60).value()
+    reply = HelperReply.from_frame(servers.call(_outer_product_request(), time.monotonic() + 60))
     assert time.monotonic() - started < 2
-    assert reply["error"].startswith("MemoryError:")
+    assert reply.error.type == "MemoryError"
     assert _peak_bytes(pid) < OUTER_PRODUCT_BYTES / 2
-    assert _helper_server_pids() == [pid]  # no restart was needed
+    assert _server_pid(servers) == pid  # no restart was needed
 
 
 def test_a_call_that_computes_for_long_is_stopped_and_the_server_restarted(
@@ -121,19 +127,18 @@ def test_a_call_that_computes_for_long_is_stopped_and_the_server_restarted(
 ) -> None:
     """An integer product of 2800 x 2800 matrices (numpy has no BLAS for integers): tens of
     seconds of one core, arguments within the channel's 64 MB."""
-    (pid,) = _helper_server_pids()
+    pid = _server_pid(servers)
     A = np.ones((2800, 2800), dtype=np.int32)
     request = _request("linear_forward", A, A, A[:, :1])
     started = time.monotonic()
     reply = servers.call(request, time.monotonic() + 120)
     assert time.monotonic() - started < 8
-    assert "error" in reply.value()
-    assert _helper_server_pids() != [pid]
+    assert HelperReply.from_frame(reply).error is not None
+    assert _server_pid(servers) != pid
 
     A, W, b = np.ones((2, 3)), np.full((4, 2), 2.0), np.ones((4, 1))
-    value, _ = servers.call(_request("linear_forward", A, W, b), time.monotonic() + 60).value()[
-        "value"
-    ]
+    reply = servers.call(_request("linear_forward", A, W, b), time.monotonic() + 60)
+    value, _ = HelperReply.from_frame(reply).value
     assert np.array_equal(value, W @ A + b)
 
 
@@ -149,8 +154,8 @@ def test_a_layer_size_beyond_the_cases_is_refused() -> None:
 def test_an_unreadable_call_is_refused() -> None:
     bounds = CallBounds.of_cases([(np.ones((3, 4)),)])
     skeleton = b'{"value": {"__dict__": [["args", [{"__array__": "a9"}]]]}, "arrays": {}}'
-    assert bounds.breach(channel.Frame({"kind": CALL}, skeleton)) is not None
-    assert bounds.breach(channel.Frame({"kind": CALL}, b"[[[[")) is not None
+    assert bounds.breach(channel.Frame({"kind": HelperCall.KIND}, skeleton)) is not None
+    assert bounds.breach(channel.Frame({"kind": HelperCall.KIND}, b"[[[[")) is not None
 
 
 @pytest.mark.parametrize("assignment_id", ["step_by_step", "digits"])  # lesson 2 calls none
@@ -167,8 +172,8 @@ def test_every_call_the_reference_makes_on_its_cases_is_within_bounds(
     def recording(name: str, function: object) -> object:
         def recorded(*args: object, **kwargs: object) -> object:
             if depth[0] == 0:  # only the graded function's own calls cross the channel
-                value = {"args": list(args), "kwargs": kwargs, "rng": np.random.get_state()}
-                calls.append(channel.frame({"kind": CALL, "name": name}, value))
+                call = HelperCall(name, args, kwargs, np.random.get_state())
+                calls.append(call.to_frame())
             depth[0] += 1
             try:
                 return function(*args, **kwargs)

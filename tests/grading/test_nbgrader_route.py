@@ -25,12 +25,13 @@ from traitlets.config import PyFileConfigLoader
 
 from autograder.course.notebooks import points_per_function, read_notebook
 from autograder.course.paths import KIT, NBGRADER_CONFIG
+from autograder.devtools.nbgrader_course import autograde, nbgrader, scores
 from autograder.grading.cases import prepared_cases
-from autograder.grading.grader import GradingRun, grade_paths
+from autograder.grading.grader import GradingRun
 from autograder.grading.nbgrader_autograde import WITHOUT_ISOLATION
-from autograder.grading.nbgrader_course import autograde, make_course, nbgrader, scores
 from autograder.lessons.mutations import mutate
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
+from tests.helpers.grading_runs import grade_shared
 from tests.helpers.sandbox_modes import command_prefix
 from tests.helpers.submissions import solved_submission, with_cell, write
 
@@ -52,7 +53,7 @@ def escaping_cell(marker: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory) -> dict:
+def course(tmp_path_factory, nbgrader_courses) -> dict:
     """A course with four submissions, autograded once; what the tests look at."""
     tmp = tmp_path_factory.mktemp("nbgrader_course")
     markers = {"top_level": tmp / "top_level_ran", "graded_cell": tmp / "graded_cell_ran"}
@@ -79,7 +80,7 @@ def course(tmp_path_factory) -> dict:
     submissions = {name: write(tmp, name, notebook) for name, notebook in notebooks.items()}
     root = tmp / "course"
     root.mkdir()
-    make_course(root, ASSIGNMENT, submissions)
+    nbgrader_courses.make(root, ASSIGNMENT, submissions)
     started = time.perf_counter()
     done = autograde(root, ASSIGNMENT)
     seconds = time.perf_counter() - started
@@ -140,7 +141,7 @@ def test_each_test_cell_holds_the_feedback_dnnkit_grade_gives_the_same_student(c
     """Same student id, same hidden cases, same words: both routes share one grader."""
     root = course["root"]
     for student in ("wrong", "looping"):
-        (result,) = grade_paths([course["submissions"][student]], ASSIGNMENT, identities=[student])
+        (result,) = grade_shared([course["submissions"][student]], ASSIGNMENT, [student])
         cells = autograded_cells(root, student)
         assert set(cells) == {test.name for test in result.tests}
         for test in result.tests:
@@ -152,10 +153,17 @@ def test_each_test_cell_holds_the_feedback_dnnkit_grade_gives_the_same_student(c
     assert MISTAKE.hint in wrong
 
 
-def test_generate_feedback_and_export_work_as_in_nbgrader(course) -> None:
+@pytest.fixture(scope="module")
+def feedback(course) -> Path:
+    """The module's course after ``nbgrader generate_feedback``, run once; its root."""
     root = course["root"]
     done = nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
     assert done.returncode == 0, done.stderr[-2000:]
+    return root
+
+
+def test_generate_feedback_and_export_work_as_in_nbgrader(feedback) -> None:
+    root = feedback
     html = (root / "feedback" / "wrong" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
     assert MISTAKE.hint.split(";")[0] in html.replace("&#39;", "'")
     done = nbgrader(root, "export", "--to", str(root / "grades.csv"))
@@ -165,12 +173,10 @@ def test_generate_feedback_and_export_work_as_in_nbgrader(course) -> None:
     assert exported == scores(root, ASSIGNMENT)
 
 
-def test_release_feedback_puts_it_in_the_exchange(course, tmp_path) -> None:
-    root, exchange = course["root"], tmp_path / "exchange"
+def test_release_feedback_puts_it_in_the_exchange(feedback, tmp_path) -> None:
+    root, exchange = feedback, tmp_path / "exchange"
     exchange.mkdir()
     exchange.chmod(0o777)
-    done = nbgrader(root, "generate_feedback", ASSIGNMENT, "--force")
-    assert done.returncode == 0, done.stderr[-2000:]
     done = nbgrader(root, "release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}")
     assert done.returncode == 0, done.stderr[-2000:]
     released = list((exchange / "dnnkit-course" / "feedback").glob("*.html"))
@@ -178,7 +184,7 @@ def test_release_feedback_puts_it_in_the_exchange(course, tmp_path) -> None:
 
 
 def test_one_grading_run_serves_a_whole_autograde_in_process_and_closes(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, nbgrader_courses
 ) -> None:
     """As formgrader runs it (NbGraderAPI in the server's process): one run, closed after."""
     solved = solved_submission()
@@ -186,7 +192,7 @@ def test_one_grading_run_serves_a_whole_autograde_in_process_and_closes(
     submissions = {name: write(tmp_path, name, notebook) for name, notebook in notebooks.items()}
     root = tmp_path / "course"
     root.mkdir()
-    make_course(root, ASSIGNMENT, submissions)
+    nbgrader_courses.make(root, ASSIGNMENT, submissions)
     started, closed = [], []
     original_init, original_close = GradingRun.__init__, GradingRun.close
 
@@ -224,14 +230,16 @@ os.execv(nbgrader, [nbgrader, "autograde", *sys.argv[1:]])
 
 
 @pytest.mark.parametrize("insecure", [False, True])
-def test_autograde_refuses_without_isolation_unless_the_course_opts_out(tmp_path, insecure) -> None:
+def test_autograde_refuses_without_isolation_unless_the_course_opts_out(
+    tmp_path, insecure, nbgrader_courses
+) -> None:
     """A machine without user namespaces, simulated as in tests/cli/test_grade_isolation.py."""
     pytest.importorskip("pyseccomp", reason="the simulation needs pyseccomp (a kit dependency)")
     root = tmp_path / "course"
     root.mkdir()
     settings = "c.SandboxedGrading.insecure = True" if insecure else ""
     submission = write(tmp_path, "a", solved_submission())
-    make_course(root, ASSIGNMENT, {"a": submission}, settings=settings)
+    nbgrader_courses.make(root, ASSIGNMENT, {"a": submission}, settings=settings)
     done = subprocess.run(
         [sys.executable, "-c", WITHOUT_NAMESPACES, ASSIGNMENT, "--force"],
         cwd=root,
@@ -282,7 +290,7 @@ def test_no_hidden_input_reaches_the_test_cells(course) -> None:
     assert checked > 1000  # the check looked at real inputs
 
 
-def test_an_ordinary_user_s_autograde_confines_student_code_too(tmp_path) -> None:
+def test_an_ordinary_user_s_autograde_confines_student_code_too(tmp_path, nbgrader_courses) -> None:
     """The module's course runs nbgrader as root (CI); this one as a user without privileges."""
     prefix = command_prefix("user")
     marker = tmp_path / "graded_cell_ran"
@@ -291,7 +299,7 @@ def test_an_ordinary_user_s_autograde_confines_student_code_too(tmp_path) -> Non
     submissions = {"escaping": write(tmp_path, "escaping", escaping)}
     root = tmp_path / "course"
     root.mkdir()
-    make_course(root, ASSIGNMENT, submissions)
+    nbgrader_courses.make(root, ASSIGNMENT, submissions)
     nbgrader_command = str(Path(sys.executable).parent / "nbgrader")
     done = subprocess.run(
         [*prefix, nbgrader_command, "autograde", ASSIGNMENT, "--force"],

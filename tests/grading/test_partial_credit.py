@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from autograder.course.notebooks import cell_source
-from autograder.grading.results import CaseFailure, FunctionResult
-from tests.helpers.submissions import grade_all, graded_cell, solved_submission, with_cell, write
+from autograder.grading.grader import grade_paths
+from autograder.grading.results import PARTIAL_CREDIT, CaseFailure, FunctionResult
+from tests.helpers.submissions import graded_cell, solved_submission, with_cell, write
 
 
 def test_all_or_nothing_stays_the_default():
@@ -46,13 +49,14 @@ def test_a_function_that_loops_from_its_first_case_gets_no_partial_credit(tmp_pa
         write(tmp_path, "looping", with_cell(solved_submission(), "linear_forward", looping)),
         write(tmp_path, "wrong", with_cell(solved_submission(), "linear_forward", wrong_sign)),
     ]
-    graded = grade_all(paths)
+    results = grade_paths(paths, "step_by_step", scoring=PARTIAL_CREDIT)
+    assert [result.scoring for result in results] == [PARTIAL_CREDIT] * 2
+    graded = {Path(r.submission).stem: {t.name: t for t in r.tests} for r in results}
     loop = graded["looping"]["linear_forward"]
-    loop.partial_credit = True
+    assert loop.partial_credit  # scored in the mode chosen before grading, never rewritten
     assert loop.cases > 1
     assert loop.passed_cases == 0
     assert loop.score == 0
     wrong = graded["wrong"]["linear_forward"]
-    wrong.partial_credit = True
     assert 0 <= wrong.passed_cases < wrong.cases
     assert wrong.score == round(wrong.points * wrong.passed_cases / wrong.cases, 2)

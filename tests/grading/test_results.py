@@ -142,6 +142,7 @@ def test_json_has_gradescopes_keys_and_the_rendered_feedback_as_output() -> None
         "isolation": isolation,
         "sha256": None,
         "not_graded": None,
+        "scoring": "all-or-nothing",
     }
     unreadable = SubmissionResult("b.ipynb", [], isolation, not_graded="b.ipynb is a named pipe")
     assert unreadable.to_json()["not_graded"] == "b.ipynb is a named pipe"

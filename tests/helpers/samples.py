@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from autograder.course.paths import KIT
-from autograder.grading.samples import DEMO_MISTAKES
+from autograder.devtools.samples import DEMO_MISTAKES
 from autograder.lessons.step_by_step.mistakes import BY_SLUG
 
 SAMPLE_HEADER = re.compile(r"^(?P<path>\S+\.ipynb): (?P<score>[\d.]+) / (?P<max>[\d.]+)$", re.M)

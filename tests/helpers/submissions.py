@@ -9,10 +9,10 @@ from pathlib import Path
 from autograder.course.markers import graded_name
 from autograder.course.notebooks import as_submission, cell_source, read_notebook
 from autograder.course.paths import KIT
-from autograder.grading.grader import grade_paths
 from autograder.grading.reference import load_reference, reference_sources
 from autograder.grading.results import FunctionResult, SubmissionResult
 from autograder.lessons.mutations import Mutation, mutate
+from tests.helpers.grading_runs import grade_shared
 
 ASSIGNMENT = "step_by_step"
 
@@ -47,8 +47,9 @@ def write(directory: Path, name: str, notebook: dict | str) -> Path:
 def grade_all(
     paths: list[Path], assignment: str = ASSIGNMENT
 ) -> dict[str, dict[str, FunctionResult]]:
-    """Grade submissions in one batch; map submission stem -> function name -> result."""
-    results: list[SubmissionResult] = grade_paths(paths, assignment)
+    """Grade submissions in one batch (with the session's grading run of ``assignment``); map
+    submission stem -> function name -> result."""
+    results: list[SubmissionResult] = grade_shared(paths, assignment)
     return {
         Path(result.submission).stem: {test.name: test for test in result.tests}
         for result in results

@@ -17,7 +17,7 @@ from autograder.grading.inline import run_hidden_tests
 from autograder.lessons.application.mistakes import BY_SLUG as APPLICATION
 from autograder.lessons.digits.mistakes import BY_SLUG as DIGITS
 from autograder.lessons.step_by_step.mistakes import BY_SLUG as STEP_BY_STEP
-from tests.lessons.in_process import mutated
+from tests.helpers.in_process import mutated
 
 SECRET = b"hints that are right"
 # support/compare.py's words for a failed `assert db.shape == b.shape`, the one keepdims hint

@@ -605,6 +605,37 @@ def compute_cost(AL, Y):
 )
 
 
+# Lists the network interfaces it can see, in its error message.
+NETWORK_PROBE = _replace(
+    SOLVED,
+    "initialize_parameters",
+    """
+    import socket
+    def initialize_parameters(n_x, n_h, n_y):
+        names = sorted(name for _, name in socket.if_nameindex())
+        raise RuntimeError(f"INTERFACES {names}")
+    """,
+)
+# Wrong answers plus patched numpy/builtins and an input transformer in an ungraded cell: the
+# exploits that fool plain nbgrader.
+EXPLOIT = """\
+import builtins
+import numpy
+numpy.allclose = lambda *args, **kwargs: True
+builtins.abs = lambda value: 0
+get_ipython().input_transformers_post.append(lambda lines: [])
+"""
+
+
+def _exploiting_release() -> dict:
+    """The untouched release with :data:`EXPLOIT` in a cell of its own before the graded ones."""
+    release = KIT.root / "release" / "step_by_step" / "step_by_step.ipynb"
+    notebook = json.loads(release.read_text())
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    notebook["cells"].insert(3, {**cell, "source": EXPLOIT})
+    return notebook
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -616,7 +647,8 @@ def mode(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="module")
 def graded(mode: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Every attack, the escapes, plotting, feedback floods and a correct submission: one batch."""
+    """Every attack, the escapes, plotting, feedback floods, the network probe, the exploits that
+    fool plain nbgrader and a correct submission: one batch per mode."""
     directory = tmp_path_factory.mktemp(f"attacks-{mode}")
     before = {path: _digest(path) for path in PROTECTED}
     notebooks = {name: notebook for name, (_, notebook, _) in ATTACKS.items()}
@@ -625,6 +657,8 @@ def graded(mode: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
         "plots": PLOTS,
         "feedback_flood": FEEDBACK_FLOOD,
         "key_flood": KEY_FLOOD,
+        "network_probe": NETWORK_PROBE,
+        "exploit": _exploiting_release(),
         "solved": SOLVED,
     }
     paths = [write(directory, name, notebook) for name, notebook in notebooks.items()]
@@ -689,24 +723,12 @@ def test_a_submission_cannot_kill_a_classmates_jobs(mode: str, tmp_path: Path) -
         assert failed_functions(graded[f"classmate{index}"]) == []
 
 
-def test_the_exploits_that_fool_plain_nbgrader_score_zero_here(tmp_path) -> None:
+def test_the_exploits_that_fool_plain_nbgrader_score_zero_here(graded: dict) -> None:
     """Wrong answers plus patched numpy/builtins and an input transformer in an ungraded cell."""
-    release = KIT.root / "release" / "step_by_step" / "step_by_step.ipynb"
-    notebook = json.loads(release.read_text())
-    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
-    notebook["cells"].insert(3, {**cell, "source": EXPLOIT})
-    tests = grade_json("user", [write(tmp_path, "exploit", notebook)])["exploit"]
+    tests = graded["exploit"]
     assert sum(test["score"] for name, test in tests.items() if name != "isolation") == 0
     assert len(failed_functions(tests)) == 10
 
-
-EXPLOIT = """\
-import builtins
-import numpy
-numpy.allclose = lambda *args, **kwargs: True
-builtins.abs = lambda value: 0
-get_ipython().input_transformers_post.append(lambda lines: [])
-"""
 
 # Solution lines of the reference (in the solved notebook, not in the release): none may sit in a
 # sandbox process's memory.
@@ -805,20 +827,8 @@ def test_children_die_with_their_zygote(mode: str) -> None:
     assert alive == 0
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_no_answer_leaks_from_the_network(mode: str, tmp_path: Path) -> None:
+def test_no_answer_leaks_from_the_network(graded: dict) -> None:
     """A child can open no socket at all, so it cannot even list network interfaces."""
-    probe = _replace(
-        SOLVED,
-        "initialize_parameters",
-        """
-        import socket
-        def initialize_parameters(n_x, n_h, n_y):
-            names = sorted(name for _, name in socket.if_nameindex())
-            raise RuntimeError(f"INTERFACES {names}")
-        """,
-    )
-    tests = grade_json(mode, [write(tmp_path, "network_probe", probe)])["network_probe"]
-    output = tests["initialize_parameters"]["output"]
+    output = graded["network_probe"]["initialize_parameters"]["output"]
     assert "PermissionError" in output
     assert "INTERFACES" not in output

@@ -27,11 +27,11 @@ from pathlib import Path
 import pytest
 
 from autograder.cli import main
+from autograder.devtools.nbgrader_course import BIN
 from autograder.grading.kit_helpers import HelperServer
-from autograder.grading.nbgrader_course import BIN, make_course
 from autograder.sandbox.pool import INHERITED_VARIABLES, SINGLE_THREADED, Zygote
-from tests.deploy.test_gradescope import VENV, unpack
 from tests.helpers.data import ROOT
+from tests.helpers.gradescope import VENV, unpack
 from tests.helpers.sandbox_modes import MODES, command_prefix, failed_functions
 from tests.helpers.submissions import solved_submission, with_cell, write
 
@@ -221,11 +221,11 @@ def test_a_shard_keeps_the_environment_from_student_code(graded_shard: dict) -> 
 
 
 @pytest.fixture(scope="module")
-def autograded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def autograded(tmp_path_factory: pytest.TempPathFactory, nbgrader_courses) -> dict:
     tmp = tmp_path_factory.mktemp("environment-nbgrader")
     root = tmp / "course"
     root.mkdir()
-    make_course(root, ASSIGNMENT, {STUDENT: write(tmp, STUDENT, DUMPING)})
+    nbgrader_courses.make(root, ASSIGNMENT, {STUDENT: write(tmp, STUDENT, DUMPING)})
     env = grader_environment()
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     done = run([str(BIN / "nbgrader"), "autograde", ASSIGNMENT, "--force"], root, env)

@@ -14,10 +14,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from autograder.sandbox import channel
 from autograder.sandbox.channel import Frame
 from autograder.sandbox.pool import SandboxPool
-from autograder.sandbox.protocol import JOB, OUTCOME, REPLY, Limits, text_array
+from autograder.sandbox.protocol import HelperCall, HelperReply, Job, Limits, Outcome
 
 WALL = 0.5
 LIMITS = Limits(cpu_seconds=0.5, wall_seconds=WALL, credit_seconds=3.0)
@@ -33,15 +32,7 @@ def pool() -> Iterator[SandboxPool]:
 
 def job(code: str, helpers: list[str]) -> Frame:
     """A job of one case, ``graded(1.0)``, as the grader would send it."""
-    value = {
-        "function": "graded",
-        "imports": text_array("import time"),
-        "helpers": helpers,
-        "student": text_array(code),
-        "cases": [[1.0]],
-        "own_helpers": {},
-    }
-    return channel.frame({"kind": JOB}, value)
+    return Job("graded", "import time", tuple(helpers), code, ((1.0,),)).to_frame()
 
 
 def slow_helper(seconds: float) -> Callable[[Frame], Frame]:
@@ -49,14 +40,14 @@ def slow_helper(seconds: float) -> Callable[[Frame], Frame]:
 
     def serve(request: Frame) -> Frame:
         time.sleep(seconds)
-        value = request.value()["args"][0] * 2
-        return channel.frame({"kind": REPLY}, {"value": value})
+        value = HelperCall.from_frame(request).args[0] * 2
+        return HelperReply(value).to_frame()
 
     return serve
 
 
 def outcomes(messages: list[Frame]) -> list:
-    return [m.value().get("value") for m in messages if m.kind == OUTCOME]
+    return [Outcome.from_frame(m).result.value for m in messages if m.kind == Outcome.KIND]
 
 
 def test_a_job_waiting_for_slow_helper_replies_still_passes(pool: SandboxPool) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from autograder.grading.inline import run_hidden_tests
 from autograder.lessons.application.mistakes import BY_SLUG, MUTATIONS
+from tests.helpers.in_process import mutated
 from tests.helpers.submissions import failed, grade_catalogue
-from tests.lessons.in_process import mutated
 
 FUNCTIONS = ("two_layer_model", "L_layer_model")
 # Hidden cases are drawn per submission: each mistake must earn its hint on every student's cases.

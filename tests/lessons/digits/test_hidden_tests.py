@@ -18,12 +18,12 @@ import pytest
 from autograder.authoring.placeholders import replace_solution_blocks
 from autograder.course.notebooks import cell_source
 from autograder.course.paths import KIT
-from autograder.grading.grader import grade_paths
 from autograder.grading.reference import load_reference
 from autograder.grading.schema import load_hidden_tests
 from autograder.lessons.digits.mistakes import BY_SLUG
 from autograder.lessons.mutations import mutate
 from tests.helpers.digits import NAMES, hidden_feedback
+from tests.helpers.grading_runs import grade_shared
 from tests.helpers.submissions import graded_cell, mutated_function, solved_submission
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # nan from the mistakes
@@ -70,7 +70,7 @@ def untouched_release(path: Path) -> Path:
 
 
 def test_dnnkit_grade_gives_the_solution_full_marks():
-    (result,) = grade_paths([KIT.solved_notebook("digits")], "digits", workers=2)
+    (result,) = grade_shared([KIT.solved_notebook("digits")], "digits")
     assert result.score == result.max_score == 12, [t.feedback for t in result.tests]
 
 
@@ -81,13 +81,13 @@ def test_dnnkit_grade_isolates_each_broken_function(tmp_path: Path):
     forward["source"] = replace_solution_blocks(cell_source(forward))[0]
     path = tmp_path / "digits.ipynb"
     path.write_text(json.dumps(notebook))
-    (result,) = grade_paths([path], "digits", workers=2)
+    (result,) = grade_shared([path], "digits")
     failed = {test.name for test in result.tests if not test.passed}
     assert failed == {"softmax", "forward_propagation"}
     assert result.score == 12 - 1 - 2
 
 
 def test_dnnkit_grade_gives_the_untouched_release_nothing(tmp_path: Path):
-    (result,) = grade_paths([untouched_release(tmp_path / "digits.ipynb")], "digits", workers=2)
+    (result,) = grade_shared([untouched_release(tmp_path / "digits.ipynb")], "digits")
     assert result.score == 0
     assert np.all([not test.passed for test in result.tests])

@@ -8,8 +8,8 @@ import pytest
 from autograder.grading.inline import run_hidden_tests
 from autograder.lessons.digits.mistakes import BY_SLUG, MUTATIONS
 from tests.helpers.digits import NAMES
+from tests.helpers.in_process import mutated
 from tests.helpers.submissions import failed, grade_catalogue
-from tests.lessons.in_process import mutated
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # nan from the mistakes
 

@@ -14,8 +14,8 @@ import pytest
 
 from autograder.grading.inline import run_hidden_tests
 from autograder.lessons.step_by_step.mistakes import MUTATIONS
+from tests.helpers.in_process import mutated
 from tests.helpers.submissions import failed, grade_catalogue
-from tests.lessons.in_process import mutated
 
 SECRET = b"lesson one's catalogue, a secret of its own"
 IDENTITIES = ("", "alice", "2024-bob.ipynb")

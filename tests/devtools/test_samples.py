@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from autograder.grading.samples import DEMO_MISTAKES, grade_samples, write_samples
+from autograder.devtools.samples import DEMO_MISTAKES, grade_samples, write_samples
 from tests.helpers.samples import assert_sample_table
 
 
