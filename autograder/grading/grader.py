@@ -64,6 +64,15 @@ from autograder.sandbox.protocol import (
 Source = Path | dict
 
 
+@dataclass(frozen=True)
+class ReadSubmission:
+    """What reading one submission gave: its notebook, or why it cannot be graded at all."""
+
+    notebook: dict | None
+    sha256: str | None = None  # of the bytes read (a file's; None for a parsed notebook)
+    problem: str | None = None
+
+
 @dataclass
 class Job:
     """One graded function of one submission, as sent to the sandbox and judged afterwards."""
@@ -98,34 +107,34 @@ class Grader:
         self.helpers = helpers
         self.scoring = scoring  # chosen once: every result is made in this mode
         self._student_cells: dict[int, dict[str, str]] = {}
-        # Per submission: the sha256 of the bytes graded, and why it could not be graded at all.
-        self._read: dict[int, tuple[str | None, str | None]] = {}
 
-    def _jobs_for(
-        self, index: int, source: Source, identity: str, problem: str | None
-    ) -> tuple[list[Job], str]:
-        """The jobs of one submission and the imports they share; with ``problem`` (known before
-        grading, or found reading the file), every function is not graded, saying why."""
-        names = self.assignment.names
+    @staticmethod
+    def _read(source: Source, identity: str, problem: str | None) -> ReadSubmission:
+        """Read one submission; whatever the file holds, only this submission is affected."""
+        if problem is not None:
+            return ReadSubmission(None, problem=problem)
+        sha256 = None
         try:
-            if problem is not None:
-                raise NotebookError(problem)
             if isinstance(source, Path):
                 submitted = read_submitted(source)
-                self._read[index] = (submitted.sha256, None)
+                sha256 = submitted.sha256
                 notebook = parse_notebook(submitted)
             else:
                 notebook = checked_notebook(source, f"the notebook of {identity}")
-            cells = find_graded_cells(notebook, names)
-        except Exception as error:  # whatever the file holds, only this submission is affected
-            problem = (
-                str(error)
-                if isinstance(error, NotebookError)
-                else (f"the notebook could not be read ({type(error).__name__})")
-            )
-            sha256 = self._read.get(index, (None, None))[0]
-            self._read[index] = (sha256, problem)
-            return [Job(index, identity, name, None, [], problem) for name in names], ""
+            return ReadSubmission(notebook, sha256)
+        except NotebookError as error:
+            return ReadSubmission(None, sha256, str(error))
+        except Exception as error:
+            reason = f"the notebook could not be read ({type(error).__name__})"
+            return ReadSubmission(None, sha256, reason)
+
+    def _jobs_for(self, index: int, read: ReadSubmission, identity: str) -> tuple[list[Job], str]:
+        """The jobs of one submission and the imports they share; a submission that could not be
+        read has every function not graded, saying why."""
+        names = self.assignment.names
+        if read.notebook is None:
+            return [Job(index, identity, name, None, [], read.problem) for name in names], ""
+        cells = find_graded_cells(read.notebook, names)
         # The kit's imports, plus any the student added in their own (non-graded) cells.
         lines = [*self.assignment.imports.splitlines(), *cells.imports.splitlines()]
         imports = "\n".join(dict.fromkeys(lines))
@@ -142,13 +151,14 @@ class Grader:
 
     def _grade_submission(
         self, index: int, source: Source, identity: str, problem: str | None = None
-    ) -> list[Job]:
+    ) -> tuple[list[Job], ReadSubmission]:
         """Grade one submission: every graded function in its own child, in one confined world.
 
         A session that breaks down (its processes killed, a setup that fails) costs the function
         it was running, named as the grader's fault; the rest continue in a fresh session.
         """
-        jobs, imports = self._jobs_for(index, source, identity, problem)
+        read = self._read(source, identity, problem)
+        jobs, imports = self._jobs_for(index, read, identity)
         pending = []
         for job in jobs:
             if job.problem is not None or job.code is None:
@@ -173,7 +183,7 @@ class Grader:
                 print(f"dnnkit grade: sandbox failure on {job.name}: {error!r}", file=sys.stderr)
                 reason = f"the sandbox stopped while grading this function ({type(error).__name__})"
                 job.result = self._result(job, not_graded=f"{reason}; not your fault")
-        return jobs
+        return jobs, read
 
     def _run(self, job: Job, imports: str, session: Session, jobs: list[Job]) -> None:
         """Sandbox one function in the submission's session and judge it; fills ``job.result``.
@@ -344,13 +354,14 @@ class Grader:
         isolation = self.pool.isolation  # what every result says it was graded under
         results: list[SubmissionResult | None] = [None] * len(sources)
 
-        def finish(index: int, jobs: list[Job]) -> None:
+        def finish(index: int, jobs: list[Job], read: ReadSubmission) -> None:
             self._add_helper_notes(jobs)
-            sha256, problem = self._read.pop(index, (None, None))
             tests = [job.result for job in jobs]
             source = sources[index]
             name = str(source) if isinstance(source, Path) else f"notebook of {identities[index]}"
-            result = SubmissionResult(name, tests, isolation, sha256, problem, self.scoring)
+            result = SubmissionResult(
+                name, tests, isolation, read.sha256, read.problem, self.scoring
+            )
             results[index] = result
             if on_result is not None:
                 on_result(index, result)
@@ -365,7 +376,7 @@ class Grader:
             }
             try:
                 for future in as_completed(futures):
-                    finish(futures[future], future.result())
+                    finish(futures[future], *future.result())
                     bar.update()
             except BaseException:  # a failing callback or ^C: do not grade the rest first
                 for future in futures:
